@@ -1,0 +1,30 @@
+#include "core/event.h"
+
+namespace concerto::core {
+
+std::string EventTime::key() const {
+  if (all_day) return format_ics_date(date);
+  if (floating()) return format_ics_local(local);
+  return format_ics_local(civil_from_seconds(utc)) + "Z";
+}
+
+const char* to_string(EventStatus status) {
+  switch (status) {
+    case EventStatus::kConfirmed:
+      return "confirmed";
+    case EventStatus::kTentative:
+      return "tentative";
+    case EventStatus::kCancelled:
+      return "cancelled";
+  }
+  return "confirmed";
+}
+
+std::optional<EventStatus> event_status_from_string(const std::string& text) {
+  if (text == "confirmed" || text == "CONFIRMED") return EventStatus::kConfirmed;
+  if (text == "tentative" || text == "TENTATIVE") return EventStatus::kTentative;
+  if (text == "cancelled" || text == "CANCELLED") return EventStatus::kCancelled;
+  return std::nullopt;
+}
+
+}  // namespace concerto::core

@@ -1,0 +1,24 @@
+#pragma once
+// Small text helpers shared by the stages. All work on UTF-8 bytes.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace concerto::core {
+
+std::string_view trim(std::string_view text);
+std::string ascii_lower(std::string_view text);
+bool iequals(std::string_view a, std::string_view b);
+bool is_valid_utf8(std::string_view text);
+// Removes control characters (except \n and \t), turns \r\n and \r into \n, collapses runs of
+// spaces, and trims each line and the whole text.
+std::string clean_text(std::string_view text);
+// Same, onto one line.
+std::string clean_line(std::string_view text);
+// True for absolute http:// or https:// URLs with a host and no spaces or control characters.
+bool is_http_url(std::string_view url);
+std::vector<std::string> split(std::string_view text, char separator);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+}  // namespace concerto::core

@@ -1,0 +1,23 @@
+#pragma once
+// The JSON view of the agenda: {"events":[...]} with recurring series expanded to occurrences.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+#include "dedup/merge.h"
+
+namespace concerto::render {
+
+struct JsonWindow {
+  std::int64_t from_utc = 0;  // occurrences ending at or before are left out
+  std::int64_t to_utc = 0;    // occurrences starting at or after are left out
+};
+
+// Occurrences whose (feed, uid) did not win the merge are left out; each occurrence carries the
+// fields of its override when it has one, else of its series.
+std::string render_json(const std::vector<dedup::MergedEvent>& events,
+                        const std::vector<core::Occurrence>& occurrences, const JsonWindow& window);
+
+}  // namespace concerto::render
