@@ -1,0 +1,386 @@
+#include "app/commands.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/config.h"
+#include "app/ingest.h"
+#include "app/refresh.h"
+#include "fetch/fetcher.h"
+#include "core/civil_time.h"
+#include "core/time_zone.h"
+#include "render/agenda.h"
+#include "server/agenda_server.h"
+#include "store/store.h"
+
+namespace concerto::app {
+namespace {
+
+constexpr const char* kUsage = R"(usage: concerto COMMAND [options]
+
+commands:
+  serve  [--config FILE]                  HTTP server and scheduled refresh of every feed
+  fetch  [--config FILE] [--feed ID]      refresh all feeds (or one) once and report
+  export [--config FILE] --format ics|json [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                                          write the merged agenda to stdout
+  check  FILE [--format ics|rss|atom|auto]
+                                          read one file, list its events and problems
+
+options for every command:
+  --config FILE           configuration (default: ./config/concerto.ini, /etc/concerto/concerto.ini)
+  --set section.key=value override one configuration key (repeatable)
+)";
+
+struct Arguments {
+  std::string command;
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // --name value
+  std::vector<std::string> overrides;          // --set
+};
+
+std::optional<Arguments> parse_arguments(int argc, char** argv, std::string& error) {
+  Arguments args;
+  if (argc < 2) {
+    error = "no command given";
+    return std::nullopt;
+  }
+  args.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
+      std::string name = arg.substr(2);
+      std::string value;
+      if (const auto equals = name.find('='); equals != std::string::npos) {
+        value = name.substr(equals + 1);
+        name = name.substr(0, equals);
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        error = "option --" + name + " needs a value";
+        return std::nullopt;
+      }
+      if (name == "set") {
+        args.overrides.push_back(value);
+      } else {
+        args.options[name] = value;
+      }
+    } else {
+      args.positional.push_back(arg);
+    }
+  }
+  return args;
+}
+
+bool check_options(const Arguments& args, std::initializer_list<const char*> allowed,
+                   std::size_t max_positional) {
+  for (const auto& [name, value] : args.options) {
+    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return name == a; })) {
+      std::cerr << "concerto " << args.command << ": unknown option --" << name << "\n";
+      return false;
+    }
+  }
+  if (args.positional.size() > max_positional) {
+    std::cerr << "concerto " << args.command << ": unexpected argument " << args.positional.back()
+              << "\n";
+    return false;
+  }
+  return true;
+}
+
+std::optional<Settings> settings_from(const Arguments& args) {
+  auto it = args.options.find("config");
+  const std::string file = it != args.options.end() ? it->second : default_config_file();
+  auto settings = load_settings(file, args.overrides);
+  if (!settings) {
+    std::cerr << "concerto: configuration unusable: " << settings.error() << "\n";
+    return std::nullopt;
+  }
+  for (const std::string& skipped : settings->feed_errors) {
+    std::cerr << "concerto: feed skipped: " << skipped << "\n";
+  }
+  return std::move(settings).value();
+}
+
+std::unique_ptr<store::Store> open_store(const Settings& settings) {
+  auto store = store::Store::open(settings.database);
+  if (!store) {
+    std::cerr << "concerto: cannot open the database " << settings.database << ": "
+              << store.error() << "\n";
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
+render::AgendaOptions agenda_options(const Settings& settings) {
+  render::AgendaOptions options;
+  options.calendar.name = settings.title;
+  options.calendar.timezone = settings.timezone;
+  options.calendar.refresh_seconds = settings.default_refresh_seconds;
+  std::string host = settings.base_url;
+  if (auto scheme = host.find("://"); scheme != std::string::npos) host = host.substr(scheme + 3);
+  if (auto slash = host.find_first_of(":/"); slash != std::string::npos) host.resize(slash);
+  if (!host.empty()) options.calendar.uid_domain = host;
+  for (const core::FeedConfig& feed : settings.feeds) options.feed_priority[feed.id] = feed.priority;
+  return options;
+}
+
+std::string human_bytes(std::int64_t bytes) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(1);
+  if (bytes >= 1024 * 1024) {
+    out << bytes / (1024.0 * 1024.0) << " MiB";
+  } else if (bytes >= 1024) {
+    out << bytes / 1024.0 << " KiB";
+  } else {
+    out << bytes << " B";
+  }
+  return out.str();
+}
+
+void print_outcome(const RefreshOutcome& outcome, std::size_t id_width) {
+  std::ostringstream line;
+  line << std::left << std::setw(static_cast<int>(id_width)) << outcome.feed_id << "  "
+       << std::setw(12) << outcome.status << std::right << std::setw(6) << outcome.events
+       << " events  " << std::setw(10) << human_bytes(outcome.bytes) << "  " << std::fixed
+       << std::setprecision(2) << std::setw(6) << outcome.seconds << " s";
+  if (!outcome.error.empty()) line << "  " << outcome.error;
+  if (!outcome.problems.empty()) line << "  (" << outcome.problems.size() << " problems)";
+  std::cout << line.str() << std::endl;
+}
+
+int command_fetch(const Arguments& args) {
+  if (!check_options(args, {"config", "feed"}, 0)) return 2;
+  auto settings = settings_from(args);
+  if (!settings) return 2;
+  std::vector<core::FeedConfig> feeds = settings->feeds;
+  if (auto it = args.options.find("feed"); it != args.options.end()) {
+    std::erase_if(feeds, [&](const core::FeedConfig& feed) { return feed.id != it->second; });
+    if (feeds.empty()) {
+      std::cerr << "concerto fetch: no feed with id " << it->second << "\n";
+      return 2;
+    }
+  }
+  auto store = open_store(*settings);
+  if (!store) return 2;
+  std::size_t width = 4;
+  for (const auto& feed : feeds) width = std::max(width, feed.id.size());
+  const std::string worker = current_executable();
+  int ok = 0, unchanged = 0, failed = 0, events = 0;
+  std::int64_t bytes = 0;
+  double seconds = 0;
+  for (const core::FeedConfig& feed : feeds) {
+    RefreshOutcome outcome = refresh_feed(feed, *settings, *store, worker);
+    print_outcome(outcome, width);
+    for (const core::Problem& problem : outcome.problems) {
+      std::cerr << "  " << feed.id << ": " << core::describe(problem) << "\n";
+    }
+    (outcome.status == "ok" ? ok : outcome.status == "not-modified" ? unchanged : failed) += 1;
+    events += outcome.events;
+    bytes += outcome.bytes;
+    seconds += outcome.seconds;
+  }
+  std::cout << feeds.size() << " feeds: " << ok << " ok, " << unchanged << " not modified, "
+            << failed << " failed; " << events << " events, " << human_bytes(bytes) << ", "
+            << std::fixed << std::setprecision(2) << seconds << " s" << std::endl;
+  return 0;
+}
+
+// Feeds never fetched are fetched first, so that `export` right after set-up is not empty.
+void fetch_unfetched(const Settings& settings, store::Store& store) {
+  const std::string worker = current_executable();
+  for (const core::FeedConfig& feed : settings.feeds) {
+    auto status = store.status(feed.id);
+    if (status && status->has_value()) continue;
+    RefreshOutcome outcome = refresh_feed(feed, settings, store, worker);
+    std::cerr << "fetched " << feed.id << ": " << outcome.status << ", " << outcome.events
+              << " events" << (outcome.error.empty() ? "" : ", " + outcome.error) << "\n";
+  }
+}
+
+int command_export(const Arguments& args) {
+  if (!check_options(args, {"config", "format", "from", "to"}, 0)) return 2;
+  auto format = args.options.find("format");
+  if (format == args.options.end() || (format->second != "ics" && format->second != "json")) {
+    std::cerr << "concerto export: --format ics or --format json is required\n";
+    return 2;
+  }
+  auto settings = settings_from(args);
+  if (!settings) return 2;
+  core::ZonePtr zone = core::find_zone(settings->timezone);
+  const std::int64_t now = now_utc();
+  render::JsonWindow window{now - 366 * 86400LL, now + 731 * 86400LL};
+  for (const char* name : {"from", "to"}) {
+    auto it = args.options.find(name);
+    if (it == args.options.end()) continue;
+    auto date = core::parse_iso_date(it->second);
+    if (!date) {
+      std::cerr << "concerto export: --" << name << " " << it->second
+                << ": expected a date YYYY-MM-DD\n";
+      return 2;
+    }
+    const bool is_to = std::string(name) == "to";
+    const core::Date day = is_to ? core::add_days(*date, 1) : *date;  // --to is inclusive
+    (is_to ? window.to_utc : window.from_utc) = zone->to_utc({day, 0, 0, 0});
+  }
+  if (window.to_utc <= window.from_utc) {
+    std::cerr << "concerto export: --to is before --from\n";
+    return 2;
+  }
+  auto store = open_store(*settings);
+  if (!store) return 2;
+  fetch_unfetched(*settings, *store);
+  render::AgendaOptions options = agenda_options(*settings);
+  auto body = format->second == "ics" ? render::agenda_ics(*store, options)
+                                      : render::agenda_json(*store, options, window);
+  if (!body) {
+    std::cerr << "concerto export: " << body.error() << "\n";
+    return 1;
+  }
+  std::fwrite(body->data(), 1, body->size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+std::string describe_time(const core::EventTime& time) {
+  if (time.all_day) return core::format_iso_date(time.date);
+  std::string text = core::format_iso_local(time.local).replace(10, 1, " ").substr(0, 16);
+  return text + " " + (time.tzid.empty() ? "floating" : time.tzid);
+}
+
+int command_check(const Arguments& args) {
+  if (!check_options(args, {"format", "config"}, 1)) return 2;
+  if (args.positional.empty()) {
+    std::cerr << "concerto check: FILE is required\n";
+    return 2;
+  }
+  const std::string& file = args.positional.front();
+  IngestRequest request;
+  request.feed.id = "check";
+  request.feed.path = file;
+  if (auto it = args.options.find("format"); it != args.options.end()) {
+    request.feed.format = it->second;
+  }
+  Settings settings;
+  if (args.options.count("config") != 0 || !args.overrides.empty()) {
+    auto loaded = settings_from(args);
+    if (!loaded) return 2;
+    settings = std::move(*loaded);
+  }
+  request.feed.timezone = settings.timezone;
+  request.site_timezone = settings.timezone;
+  request.limits = settings.limits;
+  request.now_utc = now_utc();
+  fetch::FetchRequest read;
+  read.path = file;
+  read.max_bytes = settings.max_bytes;
+  auto bytes = fetch::fetch(read);
+  if (!bytes) {
+    std::cout << file << ": " << bytes.error() << "\n";
+    return 1;
+  }
+  request.body = std::move(bytes->body);
+  IngestResult result = ingest_in_worker(request, current_executable());
+  if (!result.ok) {
+    std::cout << file << ": " << result.error << "\n";
+  } else {
+    std::cout << file << ": " << result.format << ", " << result.events.size() << " events, "
+              << result.occurrences.size() << " occurrences in the expansion window\n";
+  }
+  for (const core::Event& event : result.events) {
+    std::cout << "  line " << std::setw(5) << event.source_line << "  " << std::left
+              << std::setw(28) << describe_time(event.start) << std::right << "  "
+              << event.summary << (event.rrule.empty() ? "" : "  [" + event.rrule + "]")
+              << (event.recurrence_id ? "  (override " + event.recurrence_id->key() + ")" : "")
+              << "\n";
+  }
+  int errors = 0;
+  for (const core::Problem& problem : result.problems) {
+    if (problem.severity == core::Severity::kError) ++errors;
+    std::cout << "  " << core::describe(problem) << "\n";
+  }
+  std::cout << result.events.size() << " events, " << errors << " errors, "
+            << result.problems.size() - static_cast<std::size_t>(errors) << " warnings\n";
+  return result.ok && !result.events.empty() ? 0 : 1;
+}
+
+int command_serve(const Arguments& args) {
+  if (!check_options(args, {"config"}, 0)) return 2;
+  auto settings = settings_from(args);
+  if (!settings) return 2;
+  auto store = open_store(*settings);
+  if (!store) return 2;
+  std::vector<std::string> ids;
+  for (const auto& feed : settings->feeds) ids.push_back(feed.id);
+  if (auto removed = store->remove_feeds_except(ids); !removed) {
+    std::cerr << "concerto serve: " << removed.error() << "\n";
+  }
+
+  // SIGINT/SIGTERM are taken by sigwait below; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  server::ServerOptions options;
+  options.host = settings->listen_host;
+  options.port = settings->listen_port;
+  options.threads = settings->threads;
+  options.keep_alive_seconds = settings->keep_alive_seconds;
+  options.agenda = agenda_options(*settings);
+  server::AgendaServer http(*store, options);
+  if (auto started = http.start(); !started) {
+    std::cerr << "concerto serve: " << started.error() << "\n";
+    return 1;
+  }
+  std::cerr << "concerto: serving " << settings->feeds.size() << " feeds on http://"
+            << settings->listen_host << ":" << http.port() << "/ (calendar.ics, api/events)"
+            << std::endl;
+  RefreshScheduler scheduler(*settings, *store, current_executable());
+  scheduler.start();
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cerr << "concerto: stopping (" << strsignal(received) << ")" << std::endl;
+  scheduler.stop();
+  http.stop();
+  return 0;
+}
+
+}  // namespace
+
+int run_command(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  if (argc >= 2 && std::string(argv[1]) == "ingest-worker") return run_ingest_worker();
+  if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (argc >= 2 && std::string(argv[1]) == "--version") {
+    std::cout << "concerto 0.1.0\n";
+    return 0;
+  }
+  std::string error;
+  auto args = parse_arguments(argc, argv, error);
+  if (!args) {
+    std::cerr << "concerto: " << error << "\n" << kUsage;
+    return 2;
+  }
+  if (args->command == "serve") return command_serve(*args);
+  if (args->command == "fetch") return command_fetch(*args);
+  if (args->command == "export") return command_export(*args);
+  if (args->command == "check") return command_check(*args);
+  std::cerr << "concerto: unknown command " << args->command << "\n" << kUsage;
+  return 2;
+}
+
+}  // namespace concerto::app

@@ -17,6 +17,7 @@ namespace concerto::parse {
 struct ParsedFeed {
   std::string format;  // the format actually read: "ics", ...
   std::vector<core::Event> events;
+  std::string calendar_name;  // X-WR-CALNAME / NAME for ICS
   std::string default_tzid;
   std::optional<std::int64_t> refresh_seconds;  // the feed's own refresh hint
 };

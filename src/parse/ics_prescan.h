@@ -21,6 +21,7 @@ struct IcsLayout {
   std::vector<ComponentSpan> events;     // each top-level VEVENT (with its VALARMs)
   std::vector<ComponentSpan> timezones;  // each top-level VTIMEZONE
   std::string_view header;  // the VCALENDAR's own property lines (before the first component)
+  int header_line = 0;      // 1-based line of the header's first line
   int line_count = 0;
 };
 

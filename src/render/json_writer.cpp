@@ -1,0 +1,252 @@
+#include "render/json_writer.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <tuple>
+#include <unordered_map>
+
+#include "core/civil_time.h"
+#include "core/text.h"
+#include "core/time_zone.h"
+#include "render/ics_line.h"
+
+namespace concerto::render {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// A JSON string: quotes, backslashes and control characters escaped, invalid UTF-8 replaced
+// by U+FFFD, and U+2028/U+2029 escaped so that the output is also safe inside JavaScript.
+void append_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80) {
+      const std::size_t length = detail::utf8_sequence_length(text, i);
+      if (length == 0) {
+        out.append("\\ufffd");
+        ++i;
+      } else if (length == 3 && u == 0xE2 && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+                 (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
+                  static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+        out.append(static_cast<unsigned char>(text[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029");
+        i += 3;
+      } else {
+        out.append(text.substr(i, length));
+        i += length;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        if (u < 0x20) {
+          out.append("\\u00");
+          out.push_back(kHex[u >> 4]);
+          out.push_back(kHex[u & 0xF]);
+        } else {
+          out.push_back(c);
+        }
+        break;
+    }
+    ++i;
+  }
+  out.push_back('"');
+}
+
+void append_string_or_null(std::string& out, std::string_view text) {
+  if (text.empty()) {
+    out.append("null");
+  } else {
+    append_string(out, text);
+  }
+}
+
+std::int64_t instant(const core::EventTime& time) {
+  if (time.all_day) return core::days_from_civil(time.date) * 86400;
+  if (time.floating()) return core::seconds_from_civil(time.local);
+  return time.utc;
+}
+
+// The series (or single event) of one winning (feed, uid), and its overrides by recurrence key.
+struct Winner {
+  const dedup::MergedEvent* series = nullptr;
+  std::unordered_map<std::string, const dedup::MergedEvent*> overrides;
+};
+
+std::string winner_key(const std::string& feed_id, const std::string& uid) {
+  std::string key;
+  key.reserve(feed_id.size() + uid.size() + 1);
+  key.append(feed_id).push_back('\0');
+  key.append(uid);
+  return key;
+}
+
+class OccurrenceWriter {
+ public:
+  explicit OccurrenceWriter(std::string& out) : out_(out) {}
+
+  void append(const core::Occurrence& occurrence, const dedup::MergedEvent& source,
+              const dedup::MergedEvent* series) {
+    const core::Event& event = source.event;
+    out_.append("{\"uid\":");
+    append_string(out_, occurrence.uid);
+    out_.append(",\"recurrence_id\":");
+    if (occurrence.recurrence_id) {
+      append_time(*occurrence.recurrence_id);
+    } else {
+      out_.append("null");
+    }
+    out_.append(",\"rrule\":");
+    append_string_or_null(out_, series != nullptr ? series->event.rrule : event.rrule);
+    out_.append(",\"summary\":");
+    append_string(out_, event.summary);
+    out_.append(",\"description\":");
+    append_string(out_, event.description);
+    out_.append(",\"start\":");
+    append_time(occurrence.start);
+    out_.append(",\"end\":");
+    append_time(occurrence.end);
+    out_.append(",\"all_day\":");
+    out_.append(occurrence.start.all_day ? "true" : "false");
+    out_.append(",\"timezone\":");
+    if (occurrence.start.all_day || occurrence.start.floating()) {
+      out_.append("null");
+    } else {
+      const core::ZonePtr& zone = zone_for(occurrence.start.tzid);
+      append_string(out_, zone != nullptr ? zone->name() : occurrence.start.tzid);
+    }
+    out_.append(",\"location\":");
+    append_string(out_, event.location);
+    out_.append(",\"url\":");
+    append_string_or_null(out_, core::is_http_url(event.url) ? event.url : std::string_view());
+    out_.append(",\"categories\":[");
+    for (std::size_t i = 0; i < event.categories.size(); ++i) {
+      if (i > 0) out_.push_back(',');
+      append_string(out_, event.categories[i]);
+    }
+    out_.append("],\"status\":");
+    append_string(out_, core::to_string(event.status));
+    out_.append(",\"organizer\":");
+    append_string_or_null(out_, event.organizer);
+    out_.append(",\"sequence\":");
+    out_.append(std::to_string(event.sequence));
+    out_.append(",\"sources\":[");
+    for (std::size_t i = 0; i < source.sources.size(); ++i) {
+      if (i > 0) out_.push_back(',');
+      out_.append("{\"feed\":");
+      append_string(out_, source.sources[i].feed_id);
+      out_.append(",\"uid\":");
+      append_string(out_, source.sources[i].uid);
+      out_.push_back('}');
+    }
+    out_.append("]}");
+  }
+
+ private:
+  const core::ZonePtr& zone_for(const std::string& tzid) {
+    auto found = zones_.find(tzid);
+    if (found == zones_.end()) found = zones_.emplace(tzid, core::find_zone(tzid)).first;
+    return found->second;
+  }
+
+  // "2026-10-19", "2026-10-19T09:30:00+02:00", "2026-10-19T07:30:00Z"; floating: no offset.
+  void append_time(const core::EventTime& time) {
+    if (time.all_day) {
+      append_string(out_, core::format_iso_date(time.date));
+      return;
+    }
+    if (time.floating()) {
+      append_string(out_, core::format_iso_local(time.local));
+      return;
+    }
+    const core::ZonePtr& zone = zone_for(time.tzid);
+    if (zone == nullptr || zone->is_utc()) {
+      append_string(out_, core::format_iso_local(core::civil_from_seconds(time.utc)) + "Z");
+      return;
+    }
+    const int offset = zone->offset_at_utc(time.utc);
+    append_string(out_, core::format_iso_local(core::civil_from_seconds(time.utc + offset)) +
+                            core::format_utc_offset(offset));
+  }
+
+  std::string& out_;
+  std::unordered_map<std::string, core::ZonePtr> zones_;
+};
+
+struct Selected {
+  std::int64_t start = 0;
+  const core::Occurrence* occurrence = nullptr;
+  const dedup::MergedEvent* source = nullptr;
+  const dedup::MergedEvent* series = nullptr;
+  std::int64_t recurrence = 0;
+};
+
+}  // namespace
+
+std::string render_json(const std::vector<dedup::MergedEvent>& events,
+                        const std::vector<core::Occurrence>& occurrences, const JsonWindow& window) {
+  std::unordered_map<std::string, Winner> winners;
+  winners.reserve(events.size());
+  for (const dedup::MergedEvent& merged : events) {
+    Winner& winner = winners[winner_key(merged.event.feed_id, merged.event.uid)];
+    if (merged.event.recurrence_id) {
+      winner.overrides.emplace(merged.event.recurrence_id->key(), &merged);
+    } else if (winner.series == nullptr) {
+      winner.series = &merged;
+    }
+  }
+
+  std::vector<Selected> selected;
+  selected.reserve(occurrences.size());
+  for (const core::Occurrence& occurrence : occurrences) {
+    const std::int64_t start = instant(occurrence.start);
+    const std::int64_t end = instant(occurrence.end);
+    // Overlapping the window; an instant event counts when it starts inside it.
+    if (start >= window.to_utc || (end <= window.from_utc && start < window.from_utc)) continue;
+    const auto found = winners.find(winner_key(occurrence.feed_id, occurrence.uid));
+    if (found == winners.end()) continue;  // this feed lost the merge for this uid
+    const Winner& winner = found->second;
+    const dedup::MergedEvent* source = nullptr;
+    if (occurrence.recurrence_id && (occurrence.from_override || winner.series == nullptr)) {
+      const auto match = winner.overrides.find(occurrence.recurrence_id->key());
+      if (match != winner.overrides.end()) source = match->second;
+    }
+    if (source == nullptr) source = winner.series;
+    if (source == nullptr) continue;
+    selected.push_back({start, &occurrence, source, winner.series,
+                        occurrence.recurrence_id ? instant(*occurrence.recurrence_id) : start});
+  }
+  std::sort(selected.begin(), selected.end(), [](const Selected& a, const Selected& b) {
+    return std::tie(a.start, a.occurrence->uid, a.recurrence, a.occurrence->feed_id) <
+           std::tie(b.start, b.occurrence->uid, b.recurrence, b.occurrence->feed_id);
+  });
+
+  std::string out;
+  out.reserve(64 + selected.size() * 512);
+  out.append("{\"events\":[");
+  OccurrenceWriter writer(out);
+  for (std::size_t i = 0; i < selected.size(); ++i) {
+    out.append(i == 0 ? "\n" : ",\n");
+    writer.append(*selected[i].occurrence, *selected[i].source, selected[i].series);
+  }
+  out.append(selected.empty() ? "]}\n" : "\n]}\n");
+  return out;
+}
+
+}  // namespace concerto::render

@@ -15,15 +15,22 @@ namespace concerto::server {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;  // 0 picks a free port (see AgendaServer::port)
+  int port = 8080;   // 0 picks a free port (see AgendaServer::port)
   int threads = 64;  // Poco holds one thread per open keep-alive connection
   int max_queued = 512;
   int keep_alive_seconds = 10;
+  int request_timeout_seconds = 30;  // to receive one request's headers (slow clients)
+  int max_cache_entries = 64;        // distinct renderings kept (one per route and window)
+  std::string cache_control = "public, max-age=300";  // for /calendar.ics and /api/events
+  bool access_log = false;                            // one line per request on stderr
   render::AgendaOptions agenda;
   int json_past_days = 366;  // default /api/events window around now
   int json_future_days = 731;
 };
 
+// Routes: GET/HEAD /calendar.ics, /api/events?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive dates in
+// the site's zone), /api/feeds/status, /healthz. `store` must outlive the server; handlers run on
+// options.threads pool threads and call the store concurrently.
 class AgendaServer {
  public:
   AgendaServer(store::Store& store, ServerOptions options);
@@ -31,9 +38,12 @@ class AgendaServer {
   AgendaServer(const AgendaServer&) = delete;
   AgendaServer& operator=(const AgendaServer&) = delete;
 
-  // Binds without SO_REUSEPORT, so a second instance on the same port fails here.
+  // Binds without SO_REUSEPORT, so a second instance on the same port fails here:
+  // "cannot listen on 127.0.0.1:8080: address already in use".
   core::Status start();
+  // Closes open connections and waits for running handlers; idempotent, also run on destruction.
   void stop();
+  // The bound port (the one picked when options.port is 0); 0 before start().
   int port() const;
 
  private:

@@ -1,0 +1,597 @@
+// Store on one SQLite file through Poco::Data. One session per Store, serialized by a mutex; every
+// write is one BEGIN IMMEDIATE transaction, so a second process (`concerto fetch` beside
+// `concerto serve`) waits on busy_timeout instead of failing half-way through.
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/civil_time.h"
+#include "store/schema.h"
+#include "store/store.h"
+
+namespace concerto::store {
+namespace {
+
+using core::Error;
+using core::EventTime;
+using Poco::Data::Session;
+using Poco::Data::Statement;
+using namespace Poco::Data::Keywords;  // NOLINT(google-build-using-namespace): into/use/now
+
+constexpr int kBusyTimeoutMs = 5000;
+
+void register_connector_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+}
+
+std::int64_t now_utc() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool is_memory(const std::string& path) { return path == ":memory:"; }
+
+std::string recurrence_key(const std::optional<EventTime>& recurrence_id) {
+  return recurrence_id ? recurrence_id->key() : std::string();
+}
+
+// The recurrence_id column holds "" for none; an encoded EventTime is never empty.
+std::string encode_recurrence_id(const std::optional<EventTime>& recurrence_id) {
+  return recurrence_id ? schema::encode_time(*recurrence_id) : std::string();
+}
+
+// The instant used by range queries: all-day values count from their date's midnight UTC.
+std::int64_t range_utc(const EventTime& time) {
+  if (!time.all_day) return time.utc;
+  return core::seconds_from_civil(core::LocalDateTime{time.date, 0, 0, 0});
+}
+
+// A column that failed to decode: reported, never guessed at.
+struct CorruptRow {
+  std::string message;
+};
+
+EventTime decode_time_or_throw(const std::string& text, std::string_view column,
+                               std::string_view row) {
+  auto time = schema::decode_time(text);
+  if (!time) {
+    throw CorruptRow{std::string(row) + ": unreadable " + std::string(column) + " '" + text + "'"};
+  }
+  return std::move(*time);
+}
+
+std::optional<EventTime> decode_recurrence_id_or_throw(const std::string& text,
+                                                       std::string_view row) {
+  if (text.empty()) return std::nullopt;
+  return decode_time_or_throw(text, "recurrence_id", row);
+}
+
+// BEGIN IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a transaction
+// never fails later on lock upgrade. Rolls back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Session& session) : session_(session) { session_ << "BEGIN IMMEDIATE", now; }
+  ~Transaction() {
+    if (committed_) return;
+    try {
+      session_ << "ROLLBACK", now;
+    } catch (...) {  // NOLINT(bugprone-empty-catch): SQLite rolls back by itself when this fails
+    }
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  void commit() {
+    session_ << "COMMIT", now;
+    committed_ = true;
+  }
+
+ private:
+  Session& session_;
+  bool committed_ = false;
+};
+
+int schema_version(Session& session) {
+  int version = 0;
+  session << "SELECT COALESCE(MAX(version), 0) FROM schema_version", into(version), now;
+  return version;
+}
+
+// Brings the schema to schema::kLatestVersion, one migration per transaction. The version is
+// read again inside each transaction in case another process migrated meanwhile.
+core::Status migrate(Session& session) {
+  session << std::string(schema::kCreateVersionTable), now;
+  int version = schema_version(session);
+  if (version > schema::kLatestVersion) {
+    return Error{"schema version " + std::to_string(version) +
+                 " is newer than this program knows (" + std::to_string(schema::kLatestVersion) +
+                 "); use a newer concerto with this file"};
+  }
+  for (int next = version + 1; next <= schema::kLatestVersion; ++next) {
+    Transaction transaction(session);
+    if (schema_version(session) >= next) continue;
+    session << std::string(schema::kMigrations[static_cast<std::size_t>(next - 1)]), now;
+    std::int64_t applied_at = now_utc();
+    session << "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", use(next),
+        use(applied_at), now;
+    transaction.commit();
+  }
+  return core::ok_status();
+}
+
+core::Status configure(Session& session, const std::string& path) {
+  std::string journal_mode;
+  session << "PRAGMA journal_mode=WAL", into(journal_mode), now;
+  const std::string expected = is_memory(path) ? "memory" : "wal";
+  if (journal_mode != expected) {
+    return Error{"journal_mode is '" + journal_mode + "', WAL could not be enabled"};
+  }
+  int busy_timeout = 0;  // PRAGMA arguments cannot be bound; the literal is kBusyTimeoutMs
+  session << "PRAGMA busy_timeout=5000", into(busy_timeout), now;
+  if (busy_timeout != kBusyTimeoutMs) return Error{"busy_timeout could not be set"};
+  session << "PRAGMA foreign_keys=ON", now;
+  session << "PRAGMA synchronous=NORMAL", now;
+  int foreign_keys = 0;
+  session << "PRAGMA foreign_keys", into(foreign_keys), now;
+  if (foreign_keys != 1) return Error{"foreign keys could not be enabled"};
+  return core::ok_status();
+}
+
+// Upserts the feeds row (never INSERT OR REPLACE: its delete would cascade to the events).
+void write_status(Session& session, const core::FeedStatus& status) {
+  core::FeedStatus row = status;  // use() binds non-const references
+  session << "INSERT INTO feeds (feed_id, last_fetch, last_success, http_code, error, "
+             "consecutive_failures, event_count, problem_count, bytes, etag, last_modified) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+             "ON CONFLICT (feed_id) DO UPDATE SET last_fetch = excluded.last_fetch, "
+             "last_success = excluded.last_success, http_code = excluded.http_code, "
+             "error = excluded.error, consecutive_failures = excluded.consecutive_failures, "
+             "event_count = excluded.event_count, problem_count = excluded.problem_count, "
+             "bytes = excluded.bytes, etag = excluded.etag, last_modified = excluded.last_modified",
+      use(row.feed_id), use(row.last_fetch), use(row.last_success), use(row.http_code),
+      use(row.error), use(row.consecutive_failures), use(row.event_count), use(row.problem_count),
+      use(row.bytes), use(row.etag), use(row.last_modified), now;
+}
+
+// Rows are inserted in batches bound as column vectors: Poco compiles the statement once per
+// batch and steps it for each row, whereas re-executing a Statement compiles it every time.
+constexpr std::size_t kBatchRows = 1000;
+
+class EventBatch {
+ public:
+  explicit EventBatch(Session& session) : session_(session) {}
+
+  void add(const core::Event& event) {
+    feed_ids_.push_back(event.feed_id);
+    uids_.push_back(event.uid);
+    recurrence_keys_.push_back(recurrence_key(event.recurrence_id));
+    recurrence_ids_.push_back(encode_recurrence_id(event.recurrence_id));
+    summaries_.push_back(event.summary);
+    descriptions_.push_back(event.description);
+    locations_.push_back(event.location);
+    urls_.push_back(event.url);
+    organizers_.push_back(event.organizer);
+    categories_.push_back(schema::encode_list(event.categories));
+    statuses_.emplace_back(core::to_string(event.status));
+    starts_.push_back(schema::encode_time(event.start));
+    ends_.push_back(schema::encode_time(event.end));
+    rrules_.push_back(event.rrule);
+    rdates_.push_back(schema::encode_times(event.rdates));
+    exdates_.push_back(schema::encode_times(event.exdates));
+    last_modifieds_.push_back(event.last_modified);
+    sequences_.push_back(event.sequence);
+    source_lines_.push_back(event.source_line);
+    if (feed_ids_.size() >= kBatchRows) flush();
+  }
+
+  void flush() {
+    if (feed_ids_.empty()) return;  // Poco refuses to bind an empty vector
+    session_ << "INSERT INTO events (feed_id, uid, recurrence_key, recurrence_id, summary, "
+                "description, location, url, organizer, categories, status, start_time, "
+                "end_time, rrule, rdates, exdates, last_modified, sequence, source_line) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        use(feed_ids_), use(uids_), use(recurrence_keys_), use(recurrence_ids_), use(summaries_),
+        use(descriptions_), use(locations_), use(urls_), use(organizers_), use(categories_),
+        use(statuses_), use(starts_), use(ends_), use(rrules_), use(rdates_), use(exdates_),
+        use(last_modifieds_), use(sequences_), use(source_lines_), now;
+    for (auto* column : {&feed_ids_, &uids_, &recurrence_keys_, &recurrence_ids_, &summaries_,
+                         &descriptions_, &locations_, &urls_, &organizers_, &categories_,
+                         &statuses_, &starts_, &ends_, &rrules_, &rdates_, &exdates_}) {
+      column->clear();
+    }
+    last_modifieds_.clear();
+    sequences_.clear();
+    source_lines_.clear();
+  }
+
+ private:
+  Session& session_;
+  std::vector<std::string> feed_ids_, uids_, recurrence_keys_, recurrence_ids_, summaries_,
+      descriptions_, locations_, urls_, organizers_, categories_, statuses_, starts_, ends_,
+      rrules_, rdates_, exdates_;
+  std::vector<std::int64_t> last_modifieds_;
+  std::vector<int> sequences_, source_lines_;
+};
+
+class OccurrenceBatch {
+ public:
+  explicit OccurrenceBatch(Session& session) : session_(session) {}
+
+  void add(const core::Occurrence& occurrence) {
+    feed_ids_.push_back(occurrence.feed_id);
+    uids_.push_back(occurrence.uid);
+    recurrence_keys_.push_back(recurrence_key(occurrence.recurrence_id));
+    recurrence_ids_.push_back(encode_recurrence_id(occurrence.recurrence_id));
+    starts_.push_back(schema::encode_time(occurrence.start));
+    ends_.push_back(schema::encode_time(occurrence.end));
+    start_utcs_.push_back(range_utc(occurrence.start));
+    end_utcs_.push_back(range_utc(occurrence.end));
+    from_overrides_.push_back(occurrence.from_override ? 1 : 0);
+    if (feed_ids_.size() >= kBatchRows) flush();
+  }
+
+  void flush() {
+    if (feed_ids_.empty()) return;  // Poco refuses to bind an empty vector
+    session_ << "INSERT INTO occurrences (feed_id, uid, recurrence_key, recurrence_id, "
+                "start_time, end_time, start_utc, end_utc, from_override) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        use(feed_ids_), use(uids_), use(recurrence_keys_), use(recurrence_ids_), use(starts_),
+        use(ends_), use(start_utcs_), use(end_utcs_), use(from_overrides_), now;
+    for (auto* column :
+         {&feed_ids_, &uids_, &recurrence_keys_, &recurrence_ids_, &starts_, &ends_}) {
+      column->clear();
+    }
+    start_utcs_.clear();
+    end_utcs_.clear();
+    from_overrides_.clear();
+  }
+
+ private:
+  Session& session_;
+  std::vector<std::string> feed_ids_, uids_, recurrence_keys_, recurrence_ids_, starts_, ends_;
+  std::vector<std::int64_t> start_utcs_, end_utcs_;
+  std::vector<int> from_overrides_;
+};
+
+// The first (uid, recurrence key) that appears twice, to name it when the unique index refuses
+// a snapshot.
+std::string first_duplicate(const std::vector<core::Event>& events) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const core::Event& event : events) {
+    auto key = std::make_pair(event.uid, recurrence_key(event.recurrence_id));
+    if (!seen.insert(key).second) {
+      return "event uid '" + key.first + "' recurrence '" + key.second + "' appears twice: ";
+    }
+  }
+  return {};
+}
+
+core::Status check_feed_ids(const std::string& feed_id, const FeedSnapshot& snapshot,
+                            const core::FeedStatus& status) {
+  if (feed_id.empty()) return Error{"empty feed id"};
+  if (status.feed_id != feed_id) {
+    return Error{"status is for feed '" + status.feed_id + "', not '" + feed_id + "'"};
+  }
+  for (const core::Event& event : snapshot.events) {
+    if (event.feed_id != feed_id) {
+      return Error{"event uid '" + event.uid + "' belongs to feed '" + event.feed_id + "', not '" +
+                   feed_id + "'"};
+    }
+  }
+  for (const core::Occurrence& occurrence : snapshot.occurrences) {
+    if (occurrence.feed_id != feed_id) {
+      return Error{"occurrence of uid '" + occurrence.uid + "' belongs to feed '" +
+                   occurrence.feed_id + "', not '" + feed_id + "'"};
+    }
+  }
+  return core::ok_status();
+}
+
+void bump_generation(Session& session) {
+  std::int64_t changed_at = now_utc();
+  session << "UPDATE meta SET generation = generation + 1, last_change = ? WHERE id = 1",
+      use(changed_at), now;
+}
+
+std::vector<core::FeedStatus> read_statuses(Session& session, const std::string* only_feed) {
+  std::vector<std::string> feed_ids, errors, etags, last_modifieds;
+  std::vector<std::int64_t> last_fetches, last_successes, bytes;
+  std::vector<int> http_codes, failures, event_counts, problem_counts;
+  Statement select(session);
+  select << "SELECT feed_id, last_fetch, last_success, http_code, error, consecutive_failures, "
+            "event_count, problem_count, bytes, etag, last_modified FROM feeds";
+  std::string wanted;
+  if (only_feed) {
+    wanted = *only_feed;
+    select << " WHERE feed_id = ?", use(wanted);
+  }
+  select << " ORDER BY feed_id", into(feed_ids), into(last_fetches), into(last_successes),
+      into(http_codes), into(errors), into(failures), into(event_counts), into(problem_counts),
+      into(bytes), into(etags), into(last_modifieds);
+  select.execute();
+  std::vector<core::FeedStatus> statuses(feed_ids.size());
+  for (std::size_t i = 0; i < feed_ids.size(); ++i) {
+    core::FeedStatus& status = statuses[i];
+    status.feed_id = std::move(feed_ids[i]);
+    status.last_fetch = last_fetches[i];
+    status.last_success = last_successes[i];
+    status.http_code = http_codes[i];
+    status.error = std::move(errors[i]);
+    status.consecutive_failures = failures[i];
+    status.event_count = event_counts[i];
+    status.problem_count = problem_counts[i];
+    status.bytes = bytes[i];
+    status.etag = std::move(etags[i]);
+    status.last_modified = std::move(last_modifieds[i]);
+  }
+  return statuses;
+}
+
+std::int64_t read_generation(Session& session) {
+  std::int64_t generation = 0;
+  session << "SELECT generation FROM meta WHERE id = 1", into(generation), now;
+  return generation;
+}
+
+std::int64_t read_last_change(Session& session) {
+  std::int64_t last_change = 0;
+  session << "SELECT last_change FROM meta WHERE id = 1", into(last_change), now;
+  return last_change;
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, Session session)
+      : path_(std::move(path)), session_(std::move(session)) {}
+
+  ~SqliteStore() override {
+    try {
+      session_.close();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to report to from a destructor
+    }
+  }
+
+  core::Status replace_snapshot(const std::string& feed_id, const FeedSnapshot& snapshot,
+                                const core::FeedStatus& status) override {
+    return guarded<core::Done>("replacing feed '" + feed_id + "'", [&]() -> core::Status {
+      if (auto checked = check_feed_ids(feed_id, snapshot, status); !checked) return checked;
+      Transaction transaction(session_);
+      std::string id = feed_id;
+      session_ << "DELETE FROM occurrences WHERE feed_id = ?", use(id), now;
+      session_ << "DELETE FROM events WHERE feed_id = ?", use(id), now;
+      write_status(session_, status);
+      try {
+        EventBatch events(session_);
+        for (const core::Event& event : snapshot.events) events.add(event);
+        events.flush();
+      } catch (const Poco::Data::SQLite::ConstraintViolationException& e) {
+        return Error{first_duplicate(snapshot.events) + e.displayText()};
+      }
+      OccurrenceBatch occurrences(session_);
+      for (const core::Occurrence& occurrence : snapshot.occurrences) occurrences.add(occurrence);
+      occurrences.flush();
+      bump_generation(session_);
+      transaction.commit();
+      return core::ok_status();
+    });
+  }
+
+  core::Status record_status(const core::FeedStatus& status) override {
+    return guarded<core::Done>("recording the status of feed '" + status.feed_id + "'",
+                               [&]() -> core::Status {
+                                 if (status.feed_id.empty()) return Error{"empty feed id"};
+                                 write_status(session_, status);
+                                 return core::ok_status();
+                               });
+  }
+
+  core::Status remove_feeds_except(const std::vector<std::string>& feed_ids) override {
+    return guarded<core::Done>("removing unconfigured feeds", [&]() -> core::Status {
+      Transaction transaction(session_);
+      std::vector<std::string> stored;
+      session_ << "SELECT feed_id FROM feeds UNION SELECT feed_id FROM events "
+                  "UNION SELECT feed_id FROM occurrences",
+          into(stored), now;
+      const std::set<std::string> keep(feed_ids.begin(), feed_ids.end());
+      bool removed = false;
+      for (std::string& id : stored) {
+        if (keep.count(id) != 0) continue;
+        session_ << "DELETE FROM occurrences WHERE feed_id = ?", use(id), now;
+        session_ << "DELETE FROM events WHERE feed_id = ?", use(id), now;
+        session_ << "DELETE FROM feeds WHERE feed_id = ?", use(id), now;
+        removed = true;
+      }
+      if (removed) bump_generation(session_);
+      transaction.commit();
+      return core::ok_status();
+    });
+  }
+
+  core::Result<std::vector<core::Event>> events() override {
+    return guarded<std::vector<core::Event>>(
+        "reading events", [&]() -> core::Result<std::vector<core::Event>> {
+          std::vector<std::string> feed_ids, uids, recurrence_ids, summaries, descriptions,
+              locations, urls, organizers, categories, statuses, starts, ends, rrules, rdates,
+              exdates;
+          std::vector<std::int64_t> last_modifieds;
+          std::vector<int> sequences, source_lines;
+          session_ << "SELECT feed_id, uid, recurrence_id, summary, description, location, url, "
+                      "organizer, categories, status, start_time, end_time, rrule, rdates, "
+                      "exdates, last_modified, sequence, source_line FROM events "
+                      "ORDER BY feed_id, uid, recurrence_key",
+              into(feed_ids), into(uids), into(recurrence_ids), into(summaries), into(descriptions),
+              into(locations), into(urls), into(organizers), into(categories), into(statuses),
+              into(starts), into(ends), into(rrules), into(rdates), into(exdates),
+              into(last_modifieds), into(sequences), into(source_lines), now;
+          std::vector<core::Event> result(feed_ids.size());
+          for (std::size_t i = 0; i < feed_ids.size(); ++i) {
+            core::Event& event = result[i];
+            const std::string row = "event of feed '" + feed_ids[i] + "' uid '" + uids[i] + "'";
+            event.feed_id = std::move(feed_ids[i]);
+            event.uid = std::move(uids[i]);
+            event.recurrence_id = decode_recurrence_id_or_throw(recurrence_ids[i], row);
+            event.summary = std::move(summaries[i]);
+            event.description = std::move(descriptions[i]);
+            event.location = std::move(locations[i]);
+            event.url = std::move(urls[i]);
+            event.organizer = std::move(organizers[i]);
+            auto category_list = schema::decode_list(categories[i]);
+            if (!category_list) throw CorruptRow{row + ": unreadable categories"};
+            event.categories = std::move(*category_list);
+            auto status = core::event_status_from_string(statuses[i]);
+            if (!status) throw CorruptRow{row + ": unknown status '" + statuses[i] + "'"};
+            event.status = *status;
+            event.start = decode_time_or_throw(starts[i], "start_time", row);
+            event.end = decode_time_or_throw(ends[i], "end_time", row);
+            event.rrule = std::move(rrules[i]);
+            auto rdate_list = schema::decode_times(rdates[i]);
+            if (!rdate_list) throw CorruptRow{row + ": unreadable rdates"};
+            event.rdates = std::move(*rdate_list);
+            auto exdate_list = schema::decode_times(exdates[i]);
+            if (!exdate_list) throw CorruptRow{row + ": unreadable exdates"};
+            event.exdates = std::move(*exdate_list);
+            event.last_modified = last_modifieds[i];
+            event.sequence = sequences[i];
+            event.source_line = source_lines[i];
+          }
+          return result;
+        });
+  }
+
+  core::Result<std::vector<core::Occurrence>> occurrences(std::int64_t from_utc,
+                                                          std::int64_t to_utc) override {
+    return guarded<std::vector<core::Occurrence>>(
+        "reading occurrences", [&]() -> core::Result<std::vector<core::Occurrence>> {
+          std::vector<std::string> feed_ids, uids, recurrence_ids, starts, ends;
+          std::vector<int> from_overrides;
+          std::int64_t from = from_utc;
+          std::int64_t to = to_utc;
+          // Half-open overlap with [from, to); a zero-length occurrence counts as the instant
+          // [start, start] so that one starting exactly at `from` is not lost.
+          session_ << "SELECT feed_id, uid, recurrence_id, start_time, end_time, from_override "
+                      "FROM occurrences WHERE start_utc < ? "
+                      "AND (end_utc > ? OR (end_utc = start_utc AND start_utc >= ?)) "
+                      "ORDER BY start_utc, end_utc, feed_id, uid, recurrence_key",
+              use(to), use(from), use(from), into(feed_ids), into(uids), into(recurrence_ids),
+              into(starts), into(ends), into(from_overrides), now;
+          std::vector<core::Occurrence> result(feed_ids.size());
+          for (std::size_t i = 0; i < feed_ids.size(); ++i) {
+            core::Occurrence& occurrence = result[i];
+            const std::string row =
+                "occurrence of feed '" + feed_ids[i] + "' uid '" + uids[i] + "'";
+            occurrence.feed_id = std::move(feed_ids[i]);
+            occurrence.uid = std::move(uids[i]);
+            occurrence.recurrence_id = decode_recurrence_id_or_throw(recurrence_ids[i], row);
+            occurrence.start = decode_time_or_throw(starts[i], "start_time", row);
+            occurrence.end = decode_time_or_throw(ends[i], "end_time", row);
+            occurrence.from_override = from_overrides[i] != 0;
+          }
+          return result;
+        });
+  }
+
+  core::Result<std::vector<core::FeedStatus>> statuses() override {
+    return guarded<std::vector<core::FeedStatus>>(
+        "reading feed statuses", [&]() -> core::Result<std::vector<core::FeedStatus>> {
+          return read_statuses(session_, nullptr);
+        });
+  }
+
+  core::Result<std::optional<core::FeedStatus>> status(const std::string& feed_id) override {
+    return guarded<std::optional<core::FeedStatus>>(
+        "reading the status of feed '" + feed_id + "'",
+        [&]() -> core::Result<std::optional<core::FeedStatus>> {
+          auto found = read_statuses(session_, &feed_id);
+          if (found.empty()) return std::optional<core::FeedStatus>();
+          return std::optional<core::FeedStatus>(std::move(found.front()));
+        });
+  }
+
+  // Read from the file on every call: cheap (one indexed row) and sees other processes' commits.
+  core::Result<std::int64_t> generation() override {
+    return guarded<std::int64_t>("reading the generation", [&]() -> core::Result<std::int64_t> {
+      return read_generation(session_);
+    });
+  }
+
+  core::Result<std::int64_t> last_change() override {
+    return guarded<std::int64_t>("reading the last change", [&]() -> core::Result<std::int64_t> {
+      return read_last_change(session_);
+    });
+  }
+
+ private:
+  // Serializes access to the session and turns every exception into an Error naming the file.
+  template <class T, class Body>
+  core::Result<T> guarded(const std::string& action, Body&& body) {
+    std::lock_guard lock(mutex_);
+    try {
+      core::Result<T> result = body();
+      if (!result.ok()) return error(action, result.error());
+      return result;
+    } catch (const CorruptRow& e) {
+      return error(action, e.message);
+    } catch (const Poco::Exception& e) {
+      return error(action, e.displayText());
+    } catch (const std::exception& e) {
+      return error(action, e.what());
+    }
+  }
+
+  Error error(const std::string& action, const std::string& detail) const {
+    return Error{"database " + path_ + ": " + action + ": " + detail};
+  }
+
+  const std::string path_;
+  std::mutex mutex_;
+  Session session_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+  const auto fail = [&path](const std::string& detail) {
+    return Error{"database " + path + ": " + detail};
+  };
+  if (path.empty()) return fail("empty path");
+  if (!is_memory(path)) {
+    std::error_code ec;
+    const std::filesystem::path file(path);
+    const std::filesystem::path directory = file.parent_path();
+    if (!directory.empty() && !std::filesystem::is_directory(directory, ec)) {
+      return fail("directory " + directory.string() + " does not exist");
+    }
+    if (std::filesystem::is_directory(file, ec)) return fail("is a directory");
+  }
+  try {
+    register_connector_once();
+    Session session("SQLite", path);
+    if (auto configured = configure(session, path); !configured) {
+      return fail(configured.error());
+    }
+    if (auto migrated = migrate(session); !migrated) return fail(migrated.error());
+    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(path, std::move(session)));
+  } catch (const Poco::Exception& e) {
+    return fail(e.displayText());
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+}
+
+}  // namespace concerto::store

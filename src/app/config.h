@@ -1,0 +1,61 @@
+#pragma once
+// Reads concerto.ini, the feeds/*.ini files and --set overrides into Settings. Relative paths
+// resolve against the folder of the file that names them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/feed.h"
+#include "core/limits.h"
+#include "core/problem.h"
+#include "core/result.h"
+
+namespace concerto::app {
+
+struct Settings {
+  std::string config_file;  // absolute; empty when running on defaults only
+  // [server]
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;
+  std::string base_url = "http://127.0.0.1:8080";
+  int threads = 64;
+  int keep_alive_seconds = 10;
+  // [storage]
+  std::string database;  // a file path (from "sqlite:PATH")
+  // [feeds]
+  std::string feeds_directory;
+  std::int64_t default_refresh_seconds = 3600;
+  // [fetch]
+  int concurrency = 8;
+  int timeout_seconds = 30;
+  int connect_timeout_seconds = 10;
+  std::int64_t max_bytes = 10 * 1024 * 1024;
+  std::vector<std::string> allow;  // CIDRs exempt from the private-address refusal
+  // [site]
+  std::string title = "Agenda de la participation citoyenne";
+  std::string timezone = "Europe/Paris";
+  std::string language = "fr";
+  // [limits]
+  core::IngestLimits limits;
+
+  std::vector<core::FeedConfig> feeds;
+  std::vector<std::string> feed_errors;  // feeds/*.ini files that were skipped, and why
+};
+
+// `overrides` are "section.key=value" strings from --set. Fails when the configuration itself
+// is unusable (unreadable file, bad value of a known key); a bad feed file only skips that feed
+// (listed in feed_errors).
+core::Result<Settings> load_settings(const std::string& config_file,
+                                     const std::vector<std::string>& overrides);
+
+// "90", "90s", "30m", "1h", "1h30m", "2d", "1w" -> seconds; nullopt when malformed.
+std::optional<std::int64_t> parse_duration(std::string_view text);
+
+// The configuration file used when --config is not given: ./config/concerto.ini if present,
+// else /etc/concerto/concerto.ini; empty when neither exists.
+std::string default_config_file();
+
+}  // namespace concerto::app

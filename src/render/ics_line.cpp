@@ -1,0 +1,179 @@
+#include "render/ics_line.h"
+
+#include <cstdint>
+
+#include "core/text.h"
+
+namespace concerto::render::detail {
+namespace {
+
+constexpr std::size_t kMaxLineOctets = 75;  // RFC 5545 3.1, CRLF excluded
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+bool is_control(unsigned char c) { return c < 0x20 || c == 0x7F; }
+
+}  // namespace
+
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) return 1;
+  std::size_t length = 0;
+  std::uint32_t code = 0;
+  if ((c & 0xE0) == 0xC0) {
+    length = 2;
+    code = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    length = 3;
+    code = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    length = 4;
+    code = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (next & 0x3F);
+  }
+  if ((length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
+      (length == 4 && code < 0x10000) || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    return 0;
+  }
+  return length;
+}
+
+namespace {
+
+// Writes octets into folded physical lines; a UTF-8 sequence always stays on one line.
+class Folder {
+ public:
+  explicit Folder(std::string& out) : out_(out) {}
+
+  void append(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80) {
+        if (!is_control(c)) put(text.substr(i, 1));
+        ++i;
+        continue;
+      }
+      const std::size_t length = utf8_sequence_length(text, i);
+      if (length == 0) {
+        put(kReplacement);
+        ++i;
+      } else {
+        put(text.substr(i, length));
+        i += length;
+      }
+    }
+  }
+
+  void finish() { out_.append("\r\n"); }
+
+ private:
+  void put(std::string_view sequence) {
+    if (line_octets_ + sequence.size() > kMaxLineOctets) {
+      out_.append("\r\n ");
+      line_octets_ = 1;
+    }
+    out_.append(sequence);
+    line_octets_ += sequence.size();
+  }
+
+  std::string& out_;
+  std::size_t line_octets_ = 0;
+};
+
+}  // namespace
+
+void append_line(std::string& out, std::string_view name, std::string_view parameters,
+                 std::string_view value) {
+  Folder folder(out);
+  folder.append(name);
+  if (!parameters.empty()) {
+    if (parameters.front() != ';') folder.append(";");
+    folder.append(parameters);
+  }
+  folder.append(":");
+  folder.append(value);
+  folder.finish();
+}
+
+void append_escaped_text(std::string& out, std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80) {
+      const std::size_t length = utf8_sequence_length(text, i);
+      if (length == 0) {
+        out.append(kReplacement);
+        ++i;
+      } else {
+        out.append(text.substr(i, length));
+        i += length;
+      }
+      continue;
+    }
+    switch (c) {
+      case '\\':
+        out.append("\\\\");
+        break;
+      case ';':
+        out.append("\\;");
+        break;
+      case ',':
+        out.append("\\,");
+        break;
+      case '\r':
+        out.append("\\n");
+        if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\t':
+        out.push_back(' ');
+        break;
+      default:
+        if (!is_control(u)) out.push_back(c);
+        break;
+    }
+    ++i;
+  }
+}
+
+std::string parameter_value(std::string_view text) {
+  std::string clean;
+  clean.reserve(text.size());
+  bool needs_quotes = false;
+  for (const char c : valid_utf8(text)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (is_control(u) || c == '"') continue;
+    needs_quotes = needs_quotes || c == ':' || c == ';' || c == ',';
+    clean.push_back(c);
+  }
+  if (!needs_quotes) return clean;
+  return "\"" + clean + "\"";
+}
+
+std::string valid_utf8(std::string_view text) {
+  if (core::is_valid_utf8(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      out.append(kReplacement);
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
+}  // namespace concerto::render::detail

@@ -1,0 +1,101 @@
+#pragma once
+// The store's SQL schema as numbered migrations, and the text encodings of the columns that hold
+// more than one scalar (EventTime values and lists). Pure functions; no database access here.
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.h"
+
+namespace concerto::store::schema {
+
+// kMigrations[i] takes a database from version i to version i + 1; each entry is applied in one
+// transaction together with its row in schema_version. Released entries are never edited, only
+// appended to.
+inline constexpr std::array<std::string_view, 1> kMigrations = {
+    // 1: feeds status, events, occurrences, meta.
+    R"sql(
+CREATE TABLE feeds (
+  feed_id TEXT PRIMARY KEY NOT NULL,
+  last_fetch INTEGER NOT NULL DEFAULT 0,
+  last_success INTEGER NOT NULL DEFAULT 0,
+  http_code INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  event_count INTEGER NOT NULL DEFAULT 0,
+  problem_count INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  etag TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE events (
+  feed_id TEXT NOT NULL REFERENCES feeds (feed_id) ON DELETE CASCADE,
+  uid TEXT NOT NULL,
+  recurrence_key TEXT NOT NULL,
+  recurrence_id TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  description TEXT NOT NULL,
+  location TEXT NOT NULL,
+  url TEXT NOT NULL,
+  organizer TEXT NOT NULL,
+  categories TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_time TEXT NOT NULL,
+  end_time TEXT NOT NULL,
+  rrule TEXT NOT NULL,
+  rdates TEXT NOT NULL,
+  exdates TEXT NOT NULL,
+  last_modified INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  source_line INTEGER NOT NULL,
+  UNIQUE (feed_id, uid, recurrence_key)
+);
+CREATE INDEX events_by_feed ON events (feed_id);
+CREATE TABLE occurrences (
+  feed_id TEXT NOT NULL REFERENCES feeds (feed_id) ON DELETE CASCADE,
+  uid TEXT NOT NULL,
+  recurrence_key TEXT NOT NULL,
+  recurrence_id TEXT NOT NULL,
+  start_time TEXT NOT NULL,
+  end_time TEXT NOT NULL,
+  start_utc INTEGER NOT NULL,
+  end_utc INTEGER NOT NULL,
+  from_override INTEGER NOT NULL
+);
+CREATE INDEX occurrences_by_feed ON occurrences (feed_id);
+CREATE INDEX occurrences_by_start ON occurrences (start_utc);
+CREATE TABLE meta (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL,
+  last_change INTEGER NOT NULL
+);
+INSERT INTO meta (id, generation, last_change) VALUES (1, 0, 0);
+)sql",
+};
+
+inline constexpr int kLatestVersion = static_cast<int>(kMigrations.size());
+
+// Creates the version table itself; safe to run on every open.
+inline constexpr std::string_view kCreateVersionTable =
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    "version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)";
+
+// An EventTime as one line of text carrying every field, so that it reads back equal:
+// "<A|T> <date> <local> <utc> <tzid>", e.g. "T 1970-01-01 2026-10-19T09:30:00 1792395000
+// Europe/Paris" ("A" for all-day; the tzid is the rest of the text and may be empty).
+std::string encode_time(const core::EventTime& time);
+std::optional<core::EventTime> decode_time(std::string_view text);
+
+// A list of strings, each item followed by ';' with '\' and ';' escaped by '\', so "" is the
+// empty list and ";" the list of one empty string.
+std::string encode_list(const std::vector<std::string>& items);
+std::optional<std::vector<std::string>> decode_list(std::string_view text);
+
+// A list of EventTime values, as encode_list of encode_time.
+std::string encode_times(const std::vector<core::EventTime>& times);
+std::optional<std::vector<core::EventTime>> decode_times(std::string_view text);
+
+}  // namespace concerto::store::schema

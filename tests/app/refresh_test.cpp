@@ -1,0 +1,100 @@
+#include "app/refresh.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/process.h"
+
+namespace concerto::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kGood =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:a@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20270105T100000Z\r\n"
+    "SUMMARY:Premier\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:b@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20270106T100000Z\r\n"
+    "SUMMARY:Second\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+class RefreshTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = concerto::testing::make_temp_dir();
+    feed_.id = "partner";
+    feed_.path = dir_ + "/feed.ics";
+    feed_.timezone = "Europe/Paris";
+    auto opened = store::Store::open(dir_ + "/concerto.db");
+    ASSERT_TRUE(opened) << opened.error();
+    store_ = std::move(opened).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  RefreshOutcome refresh() { return refresh_feed(feed_, settings_, *store_, CONCERTO_BINARY); }
+
+  std::string dir_;
+  Settings settings_;
+  core::FeedConfig feed_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(RefreshTest, StoresTheEventsOfAGoodFeed) {
+  concerto::testing::write_file(feed_.path, kGood);
+  RefreshOutcome outcome = refresh();
+  EXPECT_EQ(outcome.status, "ok") << outcome.error;
+  EXPECT_EQ(outcome.events, 2);
+  auto events = store_->events();
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->size(), 2u);
+  auto status = store_->status("partner");
+  ASSERT_TRUE(status && status->has_value());
+  EXPECT_EQ((*status)->event_count, 2);
+  EXPECT_EQ((*status)->consecutive_failures, 0);
+  EXPECT_GT((*status)->last_success, 0);
+}
+
+TEST_F(RefreshTest, KeepsTheLastGoodEventsWhenTheFeedBreaks) {
+  concerto::testing::write_file(feed_.path, kGood);
+  ASSERT_EQ(refresh().status, "ok");
+  const auto success = (*store_->status("partner"))->last_success;
+
+  concerto::testing::write_file(feed_.path, "<html><body>502 Bad Gateway</body></html>");
+  RefreshOutcome broken = refresh();
+  EXPECT_EQ(broken.status, "failed");
+  EXPECT_FALSE(broken.error.empty());
+  fs::remove(feed_.path);
+  RefreshOutcome missing = refresh();
+  EXPECT_EQ(missing.status, "failed");
+
+  auto events = store_->events();
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->size(), 2u);
+  auto status = *store_->status("partner");
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->consecutive_failures, 2);
+  EXPECT_EQ(status->last_success, success);
+  EXPECT_FALSE(status->error.empty());
+
+  concerto::testing::write_file(feed_.path, kGood);
+  EXPECT_EQ(refresh().status, "ok");
+  EXPECT_EQ((*store_->status("partner"))->consecutive_failures, 0);
+}
+
+TEST_F(RefreshTest, KeepsTheGoodEventsOfAFeedWithOneBadEvent) {
+  std::string text = kGood;
+  text.insert(text.find("END:VCALENDAR"),
+              "BEGIN:VEVENT\r\nUID:c@x\r\nDTSTAMP:20261201T000000Z\r\n"
+              "DTSTART:20270230T100000Z\r\nSUMMARY:30 février\r\nEND:VEVENT\r\n");
+  concerto::testing::write_file(feed_.path, text);
+  RefreshOutcome outcome = refresh();
+  EXPECT_EQ(outcome.status, "ok") << outcome.error;
+  EXPECT_EQ(outcome.events, 2);
+  ASSERT_FALSE(outcome.problems.empty());
+  EXPECT_GT(outcome.problems[0].line, 0);
+}
+
+}  // namespace
+}  // namespace concerto::app
