@@ -8,7 +8,7 @@ packages=(
   libkainjow-mustache-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format tzdata
-  python3 python3-icalendar
+  python3 python3-icalendar python3-dateutil
 )
 
 missing=()

@@ -86,10 +86,8 @@ std::vector<MergedEvent> merge_by_uid(const std::vector<core::Event>& events,
   std::sort(keys.begin(), keys.end(), [&](const SortKey& a, const SortKey& b) {
     const core::Event& x = merged[a.index].event;
     const core::Event& y = merged[b.index].event;
-    return std::tie(a.start, x.uid, a.recurrence, x.feed_id, x.sequence, x.source_line,
-                    x.summary) <
-           std::tie(b.start, y.uid, b.recurrence, y.feed_id, y.sequence, y.source_line,
-                    y.summary);
+    return std::tie(a.start, x.uid, a.recurrence, x.feed_id, x.sequence, x.source_line, x.summary) <
+           std::tie(b.start, y.uid, b.recurrence, y.feed_id, y.sequence, y.source_line, y.summary);
   });
   std::vector<MergedEvent> ordered;
   ordered.reserve(merged.size());

@@ -369,7 +369,10 @@ class EventReader {
     for (icalproperty* error = icalcomponent_get_first_property(component, ICAL_XLICERROR_PROPERTY);
          error != nullptr;
          error = icalcomponent_get_next_property(component, ICAL_XLICERROR_PROPERTY)) {
-      warn(span_.line, "libical: " + text_or_empty(icalproperty_get_xlicerror(error)));
+      const std::string message = text_or_empty(icalproperty_get_xlicerror(error));
+      // An empty DESCRIPTION or LOCATION (Google writes them) loses nothing.
+      if (message.rfind("No value for", 0) == 0) continue;
+      warn(span_.line, "libical: " + message);
     }
 
     event_.uid = text_or_empty(icalcomponent_get_uid(component));

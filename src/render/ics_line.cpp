@@ -1,5 +1,6 @@
 #include "render/ics_line.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "core/text.h"
@@ -55,9 +56,24 @@ class Folder {
     std::size_t i = 0;
     while (i < text.size()) {
       const auto c = static_cast<unsigned char>(text[i]);
+      if (c >= 0x20 && c < 0x7F) {
+        // A run of printable ASCII goes out in slices that fill each physical line.
+        std::size_t end = i + 1;
+        while (end < text.size() && static_cast<unsigned char>(text[end]) >= 0x20 &&
+               static_cast<unsigned char>(text[end]) < 0x7F) {
+          ++end;
+        }
+        while (i < end) {
+          if (line_octets_ == kMaxLineOctets) fold();
+          const std::size_t take = std::min(kMaxLineOctets - line_octets_, end - i);
+          out_.append(text.data() + i, take);
+          line_octets_ += take;
+          i += take;
+        }
+        continue;
+      }
       if (c < 0x80) {
-        if (!is_control(c)) put(text.substr(i, 1));
-        ++i;
+        ++i;  // a control character
         continue;
       }
       const std::size_t length = utf8_sequence_length(text, i);
@@ -74,11 +90,13 @@ class Folder {
   void finish() { out_.append("\r\n"); }
 
  private:
+  void fold() {
+    out_.append("\r\n ");
+    line_octets_ = 1;
+  }
+
   void put(std::string_view sequence) {
-    if (line_octets_ + sequence.size() > kMaxLineOctets) {
-      out_.append("\r\n ");
-      line_octets_ = 1;
-    }
+    if (line_octets_ + sequence.size() > kMaxLineOctets) fold();
     out_.append(sequence);
     line_octets_ += sequence.size();
   }

@@ -17,8 +17,8 @@
 namespace concerto::render {
 namespace {
 
-constexpr int kLastZoneYear = 2100;         // the zone tables end there
-constexpr int kOpenSeriesExtraYears = 2;    // VTIMEZONE years past an unbounded RRULE
+constexpr int kLastZoneYear = 2100;       // the zone tables end there
+constexpr int kOpenSeriesExtraYears = 2;  // VTIMEZONE years past an unbounded RRULE
 
 std::string utc_value(std::int64_t utc) {
   return core::format_ics_local(core::civil_from_seconds(utc)) + "Z";

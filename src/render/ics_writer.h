@@ -23,6 +23,8 @@ struct CalendarInfo {
 std::string render_ics(const std::vector<dedup::MergedEvent>& events, const CalendarInfo& info);
 
 // One content line, folded and terminated: ("SUMMARY", "", "a,b") -> "SUMMARY:a\,b\r\n".
+// `value` is TEXT and gets escaped; `parameters` ("TZID=Europe/Paris", leading ';' optional) is
+// written as given. No CR, LF or other control character of any argument reaches the output.
 std::string content_line(std::string_view name, std::string_view parameters,
                          std::string_view value);
 // RFC 5545 TEXT escaping: backslash, comma, semicolon, newline.

@@ -22,6 +22,17 @@ void append_string(std::string& out, std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x80 && c != '"' && c != '\\') {
+      std::size_t end = i + 1;
+      while (end < text.size()) {
+        const auto next = static_cast<unsigned char>(text[end]);
+        if (next < 0x20 || next >= 0x80 || next == '"' || next == '\\') break;
+        ++end;
+      }
+      out.append(text.data() + i, end - i);
+      i = end;
+      continue;
+    }
     if (u >= 0x80) {
       const std::size_t length = detail::utf8_sequence_length(text, i);
       if (length == 0) {
@@ -67,6 +78,26 @@ void append_string(std::string& out, std::string_view text) {
     ++i;
   }
   out.push_back('"');
+}
+
+void append_digits(char* at, int value, int count) {
+  for (int k = count - 1; k >= 0; --k) {
+    at[k] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+// "2026-10-19T09:30:00" (years 0..9999, which is all is_valid accepts).
+void append_iso_local(std::string& out, const core::LocalDateTime& time) {
+  char buffer[19] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0',
+                     'T', '0', '0', ':', '0', '0', ':', '0', '0'};
+  append_digits(buffer, std::clamp(time.date.year, 0, 9999), 4);
+  append_digits(buffer + 5, time.date.month, 2);
+  append_digits(buffer + 8, time.date.day, 2);
+  append_digits(buffer + 11, time.hour, 2);
+  append_digits(buffer + 14, time.minute, 2);
+  append_digits(buffer + 17, time.second, 2);
+  out.append(buffer, sizeof buffer);
 }
 
 void append_string_or_null(std::string& out, std::string_view text) {
@@ -160,33 +191,35 @@ class OccurrenceWriter {
 
  private:
   const core::ZonePtr& zone_for(const std::string& tzid) {
+    if (last_zone_ != nullptr && last_zone_->first == tzid) return last_zone_->second;
     auto found = zones_.find(tzid);
     if (found == zones_.end()) found = zones_.emplace(tzid, core::find_zone(tzid)).first;
+    last_zone_ = &*found;  // node-based: stays valid as the map grows
     return found->second;
   }
 
   // "2026-10-19", "2026-10-19T09:30:00+02:00", "2026-10-19T07:30:00Z"; floating: no offset.
   void append_time(const core::EventTime& time) {
+    out_.push_back('"');
     if (time.all_day) {
-      append_string(out_, core::format_iso_date(time.date));
-      return;
+      append_iso_local(out_, core::LocalDateTime{time.date, 0, 0, 0});
+      out_.resize(out_.size() - 9);  // the date alone
+    } else if (time.floating()) {
+      append_iso_local(out_, time.local);
+    } else if (const core::ZonePtr& zone = zone_for(time.tzid); zone == nullptr || zone->is_utc()) {
+      append_iso_local(out_, core::civil_from_seconds(time.utc));
+      out_.push_back('Z');
+    } else {
+      const int offset = zone->offset_at_utc(time.utc);
+      append_iso_local(out_, core::civil_from_seconds(time.utc + offset));
+      out_.append(core::format_utc_offset(offset));
     }
-    if (time.floating()) {
-      append_string(out_, core::format_iso_local(time.local));
-      return;
-    }
-    const core::ZonePtr& zone = zone_for(time.tzid);
-    if (zone == nullptr || zone->is_utc()) {
-      append_string(out_, core::format_iso_local(core::civil_from_seconds(time.utc)) + "Z");
-      return;
-    }
-    const int offset = zone->offset_at_utc(time.utc);
-    append_string(out_, core::format_iso_local(core::civil_from_seconds(time.utc + offset)) +
-                            core::format_utc_offset(offset));
+    out_.push_back('"');
   }
 
   std::string& out_;
   std::unordered_map<std::string, core::ZonePtr> zones_;
+  const std::pair<const std::string, core::ZonePtr>* last_zone_ = nullptr;
 };
 
 struct Selected {
@@ -200,7 +233,8 @@ struct Selected {
 }  // namespace
 
 std::string render_json(const std::vector<dedup::MergedEvent>& events,
-                        const std::vector<core::Occurrence>& occurrences, const JsonWindow& window) {
+                        const std::vector<core::Occurrence>& occurrences,
+                        const JsonWindow& window) {
   std::unordered_map<std::string, Winner> winners;
   winners.reserve(events.size());
   for (const dedup::MergedEvent& merged : events) {

@@ -16,7 +16,10 @@ struct JsonWindow {
 };
 
 // Occurrences whose (feed, uid) did not win the merge are left out; each occurrence carries the
-// fields of its override when it has one, else of its series.
+// fields of its override when it has one, else of its series. Ordered by start, then uid.
+// Times: all-day "2026-10-19" (end exclusive), timed "2026-10-19T09:30:00+02:00" in the event's
+// zone, "...Z" for UTC. "recurrence_id", "rrule", "url", "organizer" and "timezone" are null
+// when absent; other text fields are strings, possibly empty. Output is valid UTF-8.
 std::string render_json(const std::vector<dedup::MergedEvent>& events,
                         const std::vector<core::Occurrence>& occurrences, const JsonWindow& window);
 

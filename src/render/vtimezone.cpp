@@ -50,12 +50,12 @@ bool rule_continues(const YearlyRule& rule, int year,
                     const std::vector<core::ZoneTransition>& transitions) {
   int confirmed = 0;
   for (int next = year + 1; next <= year + 2; ++next) {
-    const auto match = std::find_if(
-        transitions.begin(), transitions.end(), [&](const core::ZoneTransition& transition) {
-          return transition.offset_before == rule.offset_before &&
-                 transition.offset_after == rule.offset_after &&
-                 old_wall_time(transition).date.year == next;
-        });
+    const auto match = std::find_if(transitions.begin(), transitions.end(),
+                                    [&](const core::ZoneTransition& transition) {
+                                      return transition.offset_before == rule.offset_before &&
+                                             transition.offset_after == rule.offset_after &&
+                                             old_wall_time(transition).date.year == next;
+                                    });
     if (match == transitions.end()) {
       // The table ends (2100) or the zone stops changing: only the first year is required.
       if (next == year + 1) return false;
@@ -81,8 +81,7 @@ std::optional<YearlyRule> yearly_rule(const core::ZoneTransition& transition,
   rule.offset_before = transition.offset_before;
   rule.offset_after = transition.offset_after;
   const int forward_week = (wall.date.day - 1) / 7 + 1;
-  const bool can_be_last =
-      wall.date.day + 7 > core::days_in_month(wall.date.year, wall.date.month);
+  const bool can_be_last = wall.date.day + 7 > core::days_in_month(wall.date.year, wall.date.month);
   std::vector<int> candidates;
   if (can_be_last) candidates.push_back(-1);
   candidates.push_back(forward_week);

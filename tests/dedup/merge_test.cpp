@@ -74,10 +74,9 @@ TEST(MergeByUid, CountsAFeedMissingFromThePriorityMapAsZero) {
 }
 
 TEST(MergeByUid, BreaksPriorityTiesByTheSmallerFeedIdWhateverTheInputOrder) {
-  std::vector<core::Event> events = {event("b", "u", utc_at(2026, 10, 19)),
-                                     event("a", "u", utc_at(2026, 10, 19)),
-                                     event("c", "u", utc_at(2026, 10, 19)),
-                                     event("c", "v", utc_at(2026, 10, 20))};
+  std::vector<core::Event> events = {
+      event("b", "u", utc_at(2026, 10, 19)), event("a", "u", utc_at(2026, 10, 19)),
+      event("c", "u", utc_at(2026, 10, 19)), event("c", "v", utc_at(2026, 10, 20))};
   std::sort(events.begin(), events.end(),
             [](const core::Event& x, const core::Event& y) { return x.summary < y.summary; });
   const std::vector<MergedEvent> expected = merge_by_uid(events, {});
@@ -111,8 +110,7 @@ TEST(MergeByUid, TakesOverridesOnlyFromTheWinningFeed) {
   const core::Event low_override = override_of(low_series, utc_at(2026, 10, 12), "low override");
   core::Event high_series = event("high", "u", utc_at(2026, 10, 5));
   high_series.rrule = "FREQ=WEEKLY";
-  const core::Event high_override =
-      override_of(high_series, utc_at(2026, 10, 19), "high override");
+  const core::Event high_override = override_of(high_series, utc_at(2026, 10, 19), "high override");
   const std::vector<MergedEvent> merged = merge_by_uid(
       {low_series, low_override, high_override, high_series}, {{"high", 2}, {"low", 1}});
   EXPECT_THAT(summaries(merged), ElementsAre("high:u", "high override"));

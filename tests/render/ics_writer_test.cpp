@@ -15,17 +15,17 @@ namespace concerto::render {
 namespace {
 
 using testing::at;
+using ::testing::Contains;
 using testing::day;
+using ::testing::ElementsAre;
 using testing::make_event;
 using testing::merged;
+using ::testing::Not;
 using testing::parse_ical;
 using testing::physical_lines;
 using testing::timed;
 using testing::unfolded_lines;
 using testing::utc_time;
-using ::testing::Contains;
-using ::testing::ElementsAre;
-using ::testing::Not;
 
 CalendarInfo info() {
   CalendarInfo calendar;
@@ -114,7 +114,11 @@ TEST(EscapeText, EscapesBackslashSemicolonCommaAndNewlines) {
 }
 
 TEST(EscapeText, DropsControlCharacters) {
-  EXPECT_EQ(escape_text(std::string("a\x01" "b\x7F" "c\x1B[0m", 9)), "abc[0m");
+  EXPECT_EQ(escape_text(std::string("a\x01"
+                                    "b\x7F"
+                                    "c\x1B[0m",
+                                    9)),
+            "abc[0m");
   EXPECT_EQ(escape_text(std::string("a\0b", 3)), "ab");
 }
 
@@ -189,15 +193,14 @@ TEST(RenderIcs, WritesEveryFieldOfAnEvent) {
 }
 
 TEST(RenderIcs, WritesUtcAllDayAndFloatingTimesInTheirOwnForm) {
-  core::Event utc = make_event("f", "utc", utc_time(at(2026, 10, 19, 7, 30)),
-                               utc_time(at(2026, 10, 19, 8, 30)));
+  core::Event utc =
+      make_event("f", "utc", utc_time(at(2026, 10, 19, 7, 30)), utc_time(at(2026, 10, 19, 8, 30)));
   core::Event all_day = make_event("f", "day", day(2026, 10, 19), day(2026, 10, 21));
   core::Event floating = utc;
   floating.uid = "floating";
   floating.start.tzid.clear();
   floating.end.tzid.clear();
-  const std::string ics =
-      render_ics({merged(utc), merged(all_day), merged(floating)}, info());
+  const std::string ics = render_ics({merged(utc), merged(all_day), merged(floating)}, info());
   const std::vector<std::string> lines = unfolded_lines(ics);
   EXPECT_THAT(lines, Contains("DTSTART:20261019T073000Z"));
   EXPECT_THAT(lines, Contains("DTEND:20261019T083000Z"));
@@ -290,10 +293,8 @@ TEST(RenderIcs, WritesOnlyHttpUrls) {
 
 TEST(RenderIcs, HostileTextNeverAddsContentLines) {
   const std::vector<std::string> summaries = {
-      "X\r\nBEGIN:VEVENT\r\nUID:evil\r\nEND:VEVENT",
-      "a;b,c\\",
-      std::string("nul\0in\x01the\x1Fmiddle", 18),
-      "END:VCALENDAR\nBEGIN:VCALENDAR",
+      "X\r\nBEGIN:VEVENT\r\nUID:evil\r\nEND:VEVENT", "a;b,c\\",
+      std::string("nul\0in\x01the\x1Fmiddle", 18),   "END:VCALENDAR\nBEGIN:VCALENDAR",
       std::string(5000, 'L') + "\r\nBEGIN:VALARM",
   };
   std::vector<dedup::MergedEvent> events;
@@ -368,8 +369,8 @@ TEST(RenderIcs, CategoriesWithCommasRoundTripThroughLibical) {
        p != nullptr; p = icalcomponent_get_next_property(vevent, ICAL_CATEGORIES_PROPERTY)) {
     read.insert(icalproperty_get_categories(p));
   }
-  EXPECT_EQ(read, (std::multiset<std::string>{"Jazz", "Blues", "Rock, Pop", "Kids; Family",
-                                              "a\\b"}));
+  EXPECT_EQ(read,
+            (std::multiset<std::string>{"Jazz", "Blues", "Rock, Pop", "Kids; Family", "a\\b"}));
   EXPECT_THAT(unfolded_lines(ics), Contains("CATEGORIES:Rock\\, Pop"));
 }
 

@@ -27,7 +27,8 @@ using testing::merged;
 using testing::timed;
 using testing::utc_time;
 
-const std::string kScript = std::string(CONCERTO_SOURCE_DIR) + "/tests/interop/check_ics_instants.py";
+const std::string kScript =
+    std::string(CONCERTO_SOURCE_DIR) + "/tests/interop/check_ics_instants.py";
 
 core::Occurrence occurrence_of(const core::Event& event) {
   core::Occurrence occurrence;
@@ -90,15 +91,15 @@ Agenda sample_agenda() {
   single(timed_event("sydney-repeated-hour", "Australia/Sydney", at(2026, 4, 5, 2, 30),
                      at(2026, 4, 5, 4, 0)));
   single(timed_event("kolkata", "Asia/Kolkata", at(2026, 12, 1, 18, 45), at(2026, 12, 1, 20, 0)));
-  single(timed_event("chatham", "Pacific/Chatham", at(2026, 9, 27, 12, 0),
-                     at(2026, 9, 27, 13, 15)));
+  single(
+      timed_event("chatham", "Pacific/Chatham", at(2026, 9, 27, 12, 0), at(2026, 9, 27, 13, 15)));
   single(timed_event("tokyo", "Asia/Tokyo", at(2026, 7, 7, 19, 0), at(2026, 7, 7, 21, 0)));
   single(make_event("feed", "utc", utc_time(at(2026, 10, 19, 7, 30)),
                     utc_time(at(2026, 10, 19, 8, 0))));
   single(make_event("feed", "all-day", day(2026, 10, 19), day(2026, 10, 21)));
 
-  core::Event weekly = timed_event("paris-weekly", "Europe/Paris", at(2026, 10, 12, 9, 30),
-                                   at(2026, 10, 12, 11, 0));
+  core::Event weekly =
+      timed_event("paris-weekly", "Europe/Paris", at(2026, 10, 12, 9, 30), at(2026, 10, 12, 11, 0));
   weekly.rrule = "FREQ=WEEKLY;BYDAY=MO";
   core::Event moved = weekly;
   moved.rrule.clear();
@@ -145,10 +146,9 @@ class InteropTest : public ::testing::Test {
   // The script's exit status; its output goes to `output_`.
   int run_check() {
     const std::filesystem::path log = directory_ / "output.txt";
-    const std::string command = "/usr/bin/python3 '" + kScript + "' '" +
-                                (directory_ / "calendar.ics").string() + "' '" +
-                                (directory_ / "events.json").string() + "' > '" + log.string() +
-                                "' 2>&1";
+    const std::string command =
+        "/usr/bin/python3 '" + kScript + "' '" + (directory_ / "calendar.ics").string() + "' '" +
+        (directory_ / "events.json").string() + "' > '" + log.string() + "' 2>&1";
     const int status = std::system(command.c_str());
     std::ifstream file(log);
     std::stringstream text;

@@ -17,11 +17,11 @@ namespace {
 
 using testing::at;
 using testing::day;
+using ::testing::ElementsAre;
 using testing::make_event;
 using testing::merged;
 using testing::timed;
 using testing::utc_time;
-using ::testing::ElementsAre;
 
 constexpr std::int64_t kFrom = 1767225600;  // 2026-01-01T00:00:00Z
 constexpr std::int64_t kTo = 1830297600;    // 2028-01-01T00:00:00Z
@@ -158,10 +158,9 @@ TEST(RenderJson, TakesTheFieldsOfAnOverride) {
   moved.summary = "Moved to Tuesday evening";
   moved.location = "Elsewhere";
   moved.sequence = 4;
-  const auto events = parse_events(
-      render_json({merged(series), merged(moved)},
-                  {weekly_instance(series, 0), occurrence_of(moved), weekly_instance(series, 2)},
-                  kYears));
+  const auto events = parse_events(render_json(
+      {merged(series), merged(moved)},
+      {weekly_instance(series, 0), occurrence_of(moved), weekly_instance(series, 2)}, kYears));
   ASSERT_EQ(events->size(), 3u);
   const auto object = object_at(events, 1);
   EXPECT_EQ(text(object, "summary"), "Moved to Tuesday evening");
@@ -181,8 +180,7 @@ TEST(RenderJson, KeepsOnlyOccurrencesOverlappingTheWindow) {
   const core::Occurrence second = weekly_instance(series, 1);
   const core::Occurrence third = weekly_instance(series, 2);
   const JsonWindow window{second.start.utc, second.end.utc};
-  auto events =
-      parse_events(render_json({merged(series)}, {first, second, third}, window));
+  auto events = parse_events(render_json({merged(series)}, {first, second, third}, window));
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ(text(object_at(events, 0), "start"), "2026-10-26T09:30:00+01:00");
   // Ending exactly at `from` or starting exactly at `to` is outside.
@@ -206,45 +204,45 @@ TEST(RenderJson, FiltersAllDayOccurrencesByTheirDatesAtMidnightUtc) {
                                      JsonWindow{midnight + 2 * 86400 - 1, kTo}))
                 ->size(),
             1u);
-  EXPECT_EQ(parse_events(render_json({merged(event)}, {occurrence_of(event)},
-                                     JsonWindow{kFrom, midnight}))
+  EXPECT_EQ(parse_events(
+                render_json({merged(event)}, {occurrence_of(event)}, JsonWindow{kFrom, midnight}))
                 ->size(),
             0u);
 }
 
 TEST(RenderJson, LeavesOutOccurrencesOfFeedsThatLostTheMerge) {
-  const core::Event winner = make_event("high", "u", utc_time(at(2026, 10, 19, 8)),
-                                        utc_time(at(2026, 10, 19, 9)));
+  const core::Event winner =
+      make_event("high", "u", utc_time(at(2026, 10, 19, 8)), utc_time(at(2026, 10, 19, 9)));
   core::Event loser = winner;
   loser.feed_id = "low";
   loser.summary = "loser";
   const core::Event unknown = make_event("high", "not-merged", utc_time(at(2026, 10, 19, 8)),
                                          utc_time(at(2026, 10, 19, 9)));
-  const auto events = parse_events(render_json(
-      {merged(winner)}, {occurrence_of(loser), occurrence_of(winner), occurrence_of(unknown)},
-      kYears));
+  const auto events = parse_events(
+      render_json({merged(winner)},
+                  {occurrence_of(loser), occurrence_of(winner), occurrence_of(unknown)}, kYears));
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ(text(object_at(events, 0), "summary"), "Event u");
 }
 
 TEST(RenderJson, OrdersByStartThenUid) {
-  const core::Event b = make_event("f", "b", utc_time(at(2026, 10, 19, 8)),
-                                   utc_time(at(2026, 10, 19, 9)));
-  const core::Event a = make_event("f", "a", utc_time(at(2026, 10, 19, 8)),
-                                   utc_time(at(2026, 10, 19, 9)));
+  const core::Event b =
+      make_event("f", "b", utc_time(at(2026, 10, 19, 8)), utc_time(at(2026, 10, 19, 9)));
+  const core::Event a =
+      make_event("f", "a", utc_time(at(2026, 10, 19, 8)), utc_time(at(2026, 10, 19, 9)));
   const core::Event early = make_event("f", "z", timed("Europe/Paris", at(2026, 10, 19, 9)),
                                        timed("Europe/Paris", at(2026, 10, 19, 10)));
-  const auto events = parse_events(
-      render_json({merged(b), merged(a), merged(early)},
-                  {occurrence_of(b), occurrence_of(a), occurrence_of(early)}, kYears));
+  const auto events =
+      parse_events(render_json({merged(b), merged(a), merged(early)},
+                               {occurrence_of(b), occurrence_of(a), occurrence_of(early)}, kYears));
   std::vector<std::string> uids;
   for (unsigned i = 0; i < events->size(); ++i) uids.push_back(text(object_at(events, i), "uid"));
   EXPECT_THAT(uids, ElementsAre("z", "a", "b"));  // 09:00+02:00 is 07:00Z
 }
 
 TEST(RenderJson, EscapesQuotesBackslashesAndControlCharacters) {
-  core::Event event = make_event("feed", "e\"vil", utc_time(at(2026, 10, 19, 8)),
-                                 utc_time(at(2026, 10, 19, 9)));
+  core::Event event =
+      make_event("feed", "e\"vil", utc_time(at(2026, 10, 19, 8)), utc_time(at(2026, 10, 19, 9)));
   event.summary = "\"quoted\" \\ back\x01\x1F\ttab\r\nline \xE2\x80\xA8 é🎉";
   event.description = "</script><script>alert(1)</script>";
   event.location = "bad \xC3( utf8";
@@ -262,8 +260,8 @@ TEST(RenderJson, EscapesQuotesBackslashesAndControlCharacters) {
 }
 
 TEST(RenderJson, LeavesOutAUrlThatIsNotHttp) {
-  core::Event event = make_event("feed", "u", utc_time(at(2026, 10, 19, 8)),
-                                 utc_time(at(2026, 10, 19, 9)));
+  core::Event event =
+      make_event("feed", "u", utc_time(at(2026, 10, 19, 8)), utc_time(at(2026, 10, 19, 9)));
   event.url = "javascript:alert(1)";
   const auto object =
       object_at(parse_events(render_json({merged(event)}, {occurrence_of(event)}, kYears)), 0);

@@ -13,12 +13,12 @@
 namespace concerto::render {
 namespace {
 
+using ::testing::Contains;
 using testing::IcalComponent;
 using testing::IcalTimezone;
+using ::testing::Not;
 using testing::parse_ical;
 using testing::unfolded_lines;
-using ::testing::Contains;
-using ::testing::Not;
 
 core::ZonePtr zone(const std::string& name) {
   core::ZonePtr found = core::find_zone(name);
@@ -45,8 +45,7 @@ IcalTimezone libical_zone(const std::string& vtimezone) {
 
 // For instants every 6 hours from `from_year` to `check_to_year`, and one second around each of
 // our transitions, libical reading our VTIMEZONE agrees with our table: offset and wall time.
-void expect_libical_agrees(const std::string& name, int from_year, int to_year,
-                           int check_to_year) {
+void expect_libical_agrees(const std::string& name, int from_year, int to_year, int check_to_year) {
   SCOPED_TRACE(name);
   const core::ZonePtr ours = zone(name);
   const std::string text = render_vtimezone(*ours, from_year, to_year);
@@ -88,17 +87,15 @@ void expect_libical_agrees(const std::string& name, int from_year, int to_year,
 
 TEST(RenderVtimezone, DescribesParisAsOneDaylightAndOneStandardYearlyRule) {
   const std::string text = render_vtimezone(*zone("Europe/Paris"), 2026, 2027);
-  EXPECT_EQ(unfolded_lines(text),
-            (std::vector<std::string>{
-                "BEGIN:VTIMEZONE", "TZID:Europe/Paris", "X-LIC-LOCATION:Europe/Paris",
-                // From the year before the first one: 01:00Z read in the old offset.
-                "BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200",
-                "DTSTART:20250330T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-                "END:DAYLIGHT",
-                "BEGIN:STANDARD", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100",
-                "DTSTART:20251026T030000", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-                "END:STANDARD",
-                "END:VTIMEZONE"}));
+  EXPECT_EQ(
+      unfolded_lines(text),
+      (std::vector<std::string>{
+          "BEGIN:VTIMEZONE", "TZID:Europe/Paris", "X-LIC-LOCATION:Europe/Paris",
+          // From the year before the first one: 01:00Z read in the old offset.
+          "BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200", "DTSTART:20250330T020000",
+          "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT", "BEGIN:STANDARD",
+          "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "DTSTART:20251026T030000",
+          "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD", "END:VTIMEZONE"}));
 }
 
 TEST(RenderVtimezone, WritesExplicitObservancesUntilTheRulesLastChanged) {
