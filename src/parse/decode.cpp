@@ -165,11 +165,13 @@ core::Result<std::string> decode_to_utf8(std::string_view bytes, core::Problems&
   } else if (bytes.size() >= 4 && bytes[0] != '\0' && bytes[1] == '\0' && bytes[2] != '\0' &&
              bytes[3] == '\0') {
     // "B\0E\0": UTF-16LE without a byte order mark.
-    problems.push_back({core::Severity::kWarning, 0, "", "UTF-16LE text without a byte order mark"});
+    problems.push_back(
+        {core::Severity::kWarning, 0, "", "UTF-16LE text without a byte order mark"});
     text = utf16_to_utf8(bytes, true, problems);
   } else if (bytes.size() >= 4 && bytes[0] == '\0' && bytes[1] != '\0' && bytes[2] == '\0' &&
              bytes[3] != '\0') {
-    problems.push_back({core::Severity::kWarning, 0, "", "UTF-16BE text without a byte order mark"});
+    problems.push_back(
+        {core::Severity::kWarning, 0, "", "UTF-16BE text without a byte order mark"});
     text = utf16_to_utf8(bytes, false, problems);
   } else {
     std::string_view body = bytes;

@@ -100,9 +100,10 @@ core::Result<ParsedFeed> read_feed(std::string_view bytes, std::string_view form
   const std::string detected = detect_text_format(*text);
   std::string chosen = (format == "auto" || format.empty()) ? detected : std::string(format);
   if (chosen == "ics" && detected != "ics") {
-    return core::Error{"the feed is configured as ics but the content is not an iCalendar "
-                       "document: it starts with \"" +
-                       sample(skip_bom_and_space(*text), 40) + "\""};
+    return core::Error{
+        "the feed is configured as ics but the content is not an iCalendar "
+        "document: it starts with \"" +
+        sample(skip_bom_and_space(*text), 40) + "\""};
   }
   if (chosen == "rss" || chosen == "atom" || chosen == "html") {
     return core::Error{"RSS/Atom/HTML reading is not available yet (issue 4)"};

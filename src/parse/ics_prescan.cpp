@@ -156,10 +156,8 @@ class Prescanner {
       std::size_t end = text_.find_first_of("\r\n", pos);
       if (end == std::string_view::npos) end = text_.size();
       std::size_t next = end;
-      if (next < text_.size()) next += (text_[next] == '\r' && next + 1 < text_.size() &&
-                                        text_[next + 1] == '\n')
-                                           ? 2
-                                           : 1;
+      if (next < text_.size())
+        next += (text_[next] == '\r' && next + 1 < text_.size() && text_[next + 1] == '\n') ? 2 : 1;
       const std::string_view content = text_.substr(pos, end - pos);
       if (!content.empty() && (content[0] == ' ' || content[0] == '\t')) {
         if (current_.active()) current_.feed(content.substr(1), limit_line_bytes());
@@ -220,8 +218,8 @@ class Prescanner {
         report(core::Severity::kError, line,
                std::string(kCountedProperties[index]) + " has more than " +
                    "limits.max_values_per_property (" +
-                   std::to_string(limits_.max_values_per_property) + ") values; the " +
-                   top_->name + " on line " + std::to_string(top_->line) + " is skipped");
+                   std::to_string(limits_.max_values_per_property) + ") values; the " + top_->name +
+                   " on line " + std::to_string(top_->line) + " is skipped");
       }
     }
     return true;
@@ -246,8 +244,8 @@ class Prescanner {
     }
     if (stack_.empty()) {
       if (!seen_calendar_) {
-        return fail("not an iCalendar document: line " + std::to_string(line) + " is BEGIN:" +
-                    component + ", expected BEGIN:VCALENDAR");
+        return fail("not an iCalendar document: line " + std::to_string(line) +
+                    " is BEGIN:" + component + ", expected BEGIN:VCALENDAR");
       }
       if (!warned_outside_) {
         warned_outside_ = true;
@@ -308,9 +306,9 @@ class Prescanner {
         if (!top_->broken) {
           top_->broken = true;
           report(core::Severity::kError, unclosed.line,
-                 "BEGIN:" + unclosed.name + " has no END:" + unclosed.name + " before END:" +
-                     component + " on line " + std::to_string(line) + "; the " + top_->name +
-                     " on line " + std::to_string(top_->line) + " is skipped");
+                 "BEGIN:" + unclosed.name + " has no END:" + unclosed.name +
+                     " before END:" + component + " on line " + std::to_string(line) + "; the " +
+                     top_->name + " on line " + std::to_string(top_->line) + " is skipped");
         }
       }
     }
@@ -331,8 +329,8 @@ class Prescanner {
   void drop_top(int line, const std::string& what) {
     if (!top_->broken) {
       report(core::Severity::kError, top_->line,
-             "BEGIN:" + top_->name + " has no END:" + top_->name + " before " + what +
-                 " on line " + std::to_string(line) + "; skipped");
+             "BEGIN:" + top_->name + " has no END:" + top_->name + " before " + what + " on line " +
+                 std::to_string(line) + "; skipped");
     }
     top_.reset();
     stack_.resize(1);
@@ -358,14 +356,14 @@ class Prescanner {
     if (top_) {
       if (!top_->broken) {
         report(core::Severity::kError, top_->line,
-               "BEGIN:" + top_->name + " has no END:" + top_->name + " before the end of the "
+               "BEGIN:" + top_->name + " has no END:" + top_->name +
+                   " before the end of the "
                    "document; skipped");
       }
       top_.reset();
     }
     if (!stack_.empty()) {
-      report(core::Severity::kWarning, stack_.front().line,
-             "BEGIN:VCALENDAR has no END:VCALENDAR");
+      report(core::Severity::kWarning, stack_.front().line, "BEGIN:VCALENDAR has no END:VCALENDAR");
     }
     if (in_header_) header_end_ = text_.size();
     for (const auto& [name, entry] : ignored_) {

@@ -297,8 +297,8 @@ class EventReader {
     core::EventTime end = start.time;
     if (end.all_day) {
       if (exact != 0) {
-        warn(duration_->line, "DURATION " + duration_->value +
-                                  " of an all-day event is not whole days; rounded up");
+        warn(duration_->line,
+             "DURATION " + duration_->value + " of an all-day event is not whole days; rounded up");
         days += (exact + 86399) / 86400;
       }
       end.date = core::add_days(end.date, sign * days);
@@ -312,7 +312,8 @@ class EventReader {
       return end;
     }
     end.utc = start.zone->to_utc(nominal) + sign * exact;
-    end.local = end.tzid == "UTC" ? core::civil_from_seconds(end.utc) : start.zone->to_local(end.utc);
+    end.local =
+        end.tzid == "UTC" ? core::civil_from_seconds(end.utc) : start.zone->to_local(end.utc);
     return end;
   }
 
@@ -427,8 +428,8 @@ class EventReader {
   std::vector<const IcsProperty*> categories_;
 };
 
-void read_calendar_properties(const IcsLayout& layout, ZoneResolver& zones,
-                              IcsDocument& document, core::Problems& problems) {
+void read_calendar_properties(const IcsLayout& layout, ZoneResolver& zones, IcsDocument& document,
+                              core::Problems& problems) {
   std::string x_wr_name;
   for (const IcsProperty& property : read_own_properties(layout.header, layout.header_line)) {
     if (property.name == "NAME" && document.calendar_name.empty()) {
@@ -436,16 +437,16 @@ void read_calendar_properties(const IcsLayout& layout, ZoneResolver& zones,
     } else if (property.name == "X-WR-CALNAME" && x_wr_name.empty()) {
       x_wr_name = std::string(core::trim(unescape_text(property.value)));
     } else if (property.name == "X-WR-TIMEZONE" && document.default_tzid.empty()) {
-      const ResolvedZone& zone = zones.resolve(std::string(core::trim(property.value)),
-                                               property.line);
+      const ResolvedZone& zone =
+          zones.resolve(std::string(core::trim(property.value)), property.line);
       if (zone.zone && !zone.to_utc) document.default_tzid = zone.tzid;
     } else if (property.name == "REFRESH-INTERVAL" || property.name == "X-PUBLISHED-TTL") {
       const auto duration = parse_duration(std::string(core::trim(property.value)));
       const int seconds = duration ? icaldurationtype_as_int(*duration) : 0;
       if (seconds <= 0) {
-        problems.push_back({core::Severity::kWarning, property.line, "",
-                            property.name + " " + property.value +
-                                " is not a positive duration; ignored"});
+        problems.push_back(
+            {core::Severity::kWarning, property.line, "",
+             property.name + " " + property.value + " is not a positive duration; ignored"});
       } else if (property.name == "REFRESH-INTERVAL" || !document.refresh_seconds) {
         document.refresh_seconds = seconds;
       }

@@ -17,8 +17,8 @@ namespace concerto::parse {
 
 struct IcsDocument {
   std::vector<core::Event> events;
-  std::string calendar_name;   // X-WR-CALNAME, NAME
-  std::string default_tzid;    // X-WR-TIMEZONE, canonical
+  std::string calendar_name;                    // X-WR-CALNAME, NAME
+  std::string default_tzid;                     // X-WR-TIMEZONE, canonical
   std::optional<std::int64_t> refresh_seconds;  // REFRESH-INTERVAL or X-PUBLISHED-TTL
 };
 

@@ -13,8 +13,8 @@
 namespace concerto::parse {
 
 struct ResolvedZone {
-  core::ZonePtr zone;  // nullptr: the TZID is unknown, times are read as floating
-  std::string tzid;    // canonical name for EventTime::tzid ("UTC" when converted)
+  core::ZonePtr zone;   // nullptr: the TZID is unknown, times are read as floating
+  std::string tzid;     // canonical name for EventTime::tzid ("UTC" when converted)
   bool to_utc = false;  // the document's own zone matched no system zone: times become UTC
 };
 

@@ -112,9 +112,8 @@ std::optional<std::string> parse_rule(std::string_view text, Rule& rule) {
     std::optional<std::string> error;
     if (name == "FREQ") {
       static const std::map<std::string_view, Freq> kFreqs = {
-          {"SECONDLY", Freq::kSecondly}, {"MINUTELY", Freq::kMinutely},
-          {"HOURLY", Freq::kHourly},     {"DAILY", Freq::kDaily},
-          {"WEEKLY", Freq::kWeekly},     {"MONTHLY", Freq::kMonthly},
+          {"SECONDLY", Freq::kSecondly}, {"MINUTELY", Freq::kMinutely}, {"HOURLY", Freq::kHourly},
+          {"DAILY", Freq::kDaily},       {"WEEKLY", Freq::kWeekly},     {"MONTHLY", Freq::kMonthly},
           {"YEARLY", Freq::kYearly}};
       const auto found = kFreqs.find(value);
       if (found == kFreqs.end()) return "FREQ=" + std::string(value) + " is unknown";
@@ -147,14 +146,14 @@ std::optional<std::string> parse_rule(std::string_view text, Rule& rule) {
       error = parse_int_list(name, value, 1, 366, true, rule.set_positions);
     } else if (name == "BYDAY") {
       for (std::string_view item : split(value, ',')) {
-        if (item.size() < 2) return "BYDAY=" + std::string(value) + ": \"" + std::string(item) + "\"";
+        if (item.size() < 2)
+          return "BYDAY=" + std::string(value) + ": \"" + std::string(item) + "\"";
         const auto weekday = parse_weekday(item.substr(item.size() - 2));
         const std::string_view ordinal_text = item.substr(0, item.size() - 2);
         const auto ordinal = ordinal_text.empty() ? std::optional<int>(0) : parse_int(ordinal_text);
-        if (!weekday || !ordinal || (!ordinal_text.empty() && (*ordinal == 0 ||
-                                                               std::abs(*ordinal) > 53))) {
-          return "BYDAY=" + std::string(value) + ": \"" + std::string(item) +
-                 "\" is not a weekday";
+        if (!weekday || !ordinal ||
+            (!ordinal_text.empty() && (*ordinal == 0 || std::abs(*ordinal) > 53))) {
+          return "BYDAY=" + std::string(value) + ": \"" + std::string(item) + "\" is not a weekday";
         }
         rule.days.push_back({*ordinal, *weekday});
       }
@@ -237,10 +236,12 @@ class DayFilter {
       return false;
     }
     if (!rule_.week_numbers.empty()) {
-      const auto [positive, negative] = week_numbers(date, day, rule_.wkst);
-      const bool found = std::any_of(
-          rule_.week_numbers.begin(), rule_.week_numbers.end(),
-          [&](int value) { return value == (value > 0 ? positive : negative); });
+      const std::pair<int, int> numbers = week_numbers(date, day, rule_.wkst);
+      const int positive = numbers.first;
+      const int negative = numbers.second;
+      const bool found =
+          std::any_of(rule_.week_numbers.begin(), rule_.week_numbers.end(),
+                      [&](int value) { return value == (value > 0 ? positive : negative); });
       if (!found) return false;
     }
     if (!rule_.days.empty()) {
@@ -301,9 +302,8 @@ std::optional<std::string> check_satisfiable(const Rule& rule) {
   const auto list_size = [](const std::vector<int>& list) {
     return list.empty() ? 1 : static_cast<int>(list.size());
   };
-  const std::int64_t per_day =
-      static_cast<std::int64_t>(list_size(rule.hours)) * list_size(rule.minutes) *
-      list_size(rule.seconds);
+  const std::int64_t per_day = static_cast<std::int64_t>(list_size(rule.hours)) *
+                               list_size(rule.minutes) * list_size(rule.seconds);
   const std::int64_t first = core::days_from_civil({kFirstYear, 1, 1});
   const std::int64_t last = core::days_from_civil({kLastYear, 12, 31});
   bool any_day = false;

@@ -34,7 +34,10 @@ TEST(Decode, PassesValidUtf8ThroughUnchanged) {
 
 TEST(Decode, StripsTheUtf8ByteOrderMark) {
   core::Problems problems;
-  EXPECT_EQ(decode_ok("\xEF\xBB\xBF" "BEGIN:VCALENDAR", problems), "BEGIN:VCALENDAR");
+  EXPECT_EQ(decode_ok("\xEF\xBB\xBF"
+                      "BEGIN:VCALENDAR",
+                      problems),
+            "BEGIN:VCALENDAR");
   EXPECT_TRUE(problems.empty());
 }
 
@@ -59,7 +62,10 @@ TEST(Decode, TranscodesUtf16BigEndian) {
 TEST(Decode, ReplacesUnpairedSurrogatesWithOneWarning) {
   core::Problems problems;
   const std::u16string units = {u'a', 0xD83D, u'b', u'\n', 0xDE00, u'c'};
-  EXPECT_EQ(decode_ok(utf16(units, true), problems), "a\xEF\xBF\xBD" "b\n\xEF\xBF\xBD" "c");
+  EXPECT_EQ(decode_ok(utf16(units, true), problems),
+            "a\xEF\xBF\xBD"
+            "b\n\xEF\xBF\xBD"
+            "c");
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].severity, core::Severity::kWarning);
   EXPECT_EQ(problems[0].line, 1);
@@ -87,8 +93,7 @@ TEST(Decode, MapsEveryWindows1252ByteFrom0x80To0x9F) {
   for (int c = 0x80; c <= 0x9F; ++c) bytes += static_cast<char>(c);
   core::Problems problems;
   const std::string text = decode_ok(bytes, problems);
-  EXPECT_EQ(text,
-            "ÿ€\xC2\x81‚ƒ„…†‡ˆ‰Š‹Œ\xC2\x8DŽ\xC2\x8F\xC2\x90‘’“”•–—˜™š›œ\xC2\x9DžŸ");
+  EXPECT_EQ(text, "ÿ€\xC2\x81‚ƒ„…†‡ˆ‰Š‹Œ\xC2\x8DŽ\xC2\x8F\xC2\x90‘’“”•–—˜™š›œ\xC2\x9DžŸ");
 }
 
 TEST(Decode, RefusesNulBytes) {

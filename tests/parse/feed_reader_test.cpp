@@ -20,7 +20,9 @@ TEST(FeedReader, DetectsEachFormatFromTheContent) {
   EXPECT_EQ(detect_format("<HTML><body><feed>"), "html");
   EXPECT_EQ(detect_format("{\"events\": []}"), "");
   EXPECT_EQ(detect_format(""), "");
-  EXPECT_EQ(detect_format(std::string_view("\xFF\xFE" "B\0E\0G\0I\0N\0:\0V\0C\0A\0L\0E\0N\0D\0A\0R\0", 32)),
+  EXPECT_EQ(detect_format(std::string_view("\xFF\xFE"
+                                           "B\0E\0G\0I\0N\0:\0V\0C\0A\0L\0E\0N\0D\0A\0R\0",
+                                           32)),
             "ics");
 }
 
@@ -51,8 +53,9 @@ TEST(FeedReader, RefusesContentThatIsNoCalendarQuotingItsStart) {
   auto feed = read_feed("{\"events\":\n[1,2,3], \"more\": \"a long tail that goes past forty\"}",
                         "auto", {}, problems);
   ASSERT_FALSE(feed.ok());
-  EXPECT_EQ(feed.error(),
-            "not a calendar: the content starts with \"{\"events\": [1,2,3], \"more\": \"a long tail\"");
+  EXPECT_EQ(
+      feed.error(),
+      "not a calendar: the content starts with \"{\"events\": [1,2,3], \"more\": \"a long tail\"");
 }
 
 TEST(FeedReader, RefusesNonIcsContentWhenIcsIsForced) {

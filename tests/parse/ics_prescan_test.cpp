@@ -36,22 +36,22 @@ std::string dump(const core::Problems& problems) {
 
 TEST(IcsPrescan, SplitsEventsAndTimezonesWithTheirStartLines) {
   const std::string text = join({
-      "BEGIN:VCALENDAR",                            // 1
-      "VERSION:2.0",                                // 2
-      "X-WR-CALNAME:Agenda",                        // 3
-      "BEGIN:VTIMEZONE",                            // 4
-      "TZID:Europe/Paris",                          // 5
-      "END:VTIMEZONE",                              // 6
-      "BEGIN:VEVENT",                               // 7
-      "UID:a",                                      // 8
-      "BEGIN:VALARM",                               // 9
-      "ACTION:DISPLAY",                             // 10
-      "END:VALARM",                                 // 11
-      "END:VEVENT",                                 // 12
-      "BEGIN:VEVENT",                               // 13
-      "UID:b",                                      // 14
-      "END:VEVENT",                                 // 15
-      "END:VCALENDAR",                              // 16
+      "BEGIN:VCALENDAR",      // 1
+      "VERSION:2.0",          // 2
+      "X-WR-CALNAME:Agenda",  // 3
+      "BEGIN:VTIMEZONE",      // 4
+      "TZID:Europe/Paris",    // 5
+      "END:VTIMEZONE",        // 6
+      "BEGIN:VEVENT",         // 7
+      "UID:a",                // 8
+      "BEGIN:VALARM",         // 9
+      "ACTION:DISPLAY",       // 10
+      "END:VALARM",           // 11
+      "END:VEVENT",           // 12
+      "BEGIN:VEVENT",         // 13
+      "UID:b",                // 14
+      "END:VEVENT",           // 15
+      "END:VCALENDAR",        // 16
   });
   core::Problems problems;
   auto layout = prescan_ics(text, {}, problems);
@@ -72,10 +72,10 @@ TEST(IcsPrescan, SplitsEventsAndTimezonesWithTheirStartLines) {
 
 TEST(IcsPrescan, ReadsLfAndCrLineEndingsAndFoldedLines) {
   for (std::string_view eol : {"\n", "\r"}) {
-    const std::string text = join({"BEGIN:VCALENDAR", "BEGIN:VEVENT", "SUMMARY:a long", " summary",
-                                   "\tfolded twice", "END:VEVENT", "BEGIN:VEVENT", "END:VEVENT",
-                                   "END:VCALENDAR"},
-                                  eol);
+    const std::string text =
+        join({"BEGIN:VCALENDAR", "BEGIN:VEVENT", "SUMMARY:a long", " summary", "\tfolded twice",
+              "END:VEVENT", "BEGIN:VEVENT", "END:VEVENT", "END:VCALENDAR"},
+             eol);
     core::Problems problems;
     auto layout = prescan_ics(text, {}, problems);
     ASSERT_TRUE(layout.ok()) << layout.error();
@@ -87,8 +87,8 @@ TEST(IcsPrescan, ReadsLfAndCrLineEndingsAndFoldedLines) {
 
 TEST(IcsPrescan, ReadsComponentNamesCaseInsensitively) {
   core::Problems problems;
-  auto layout = prescan_ics(join({"begin:vcalendar", "Begin:VEvent", "end:vevent", "END:vcalendar"}),
-                            {}, problems);
+  auto layout = prescan_ics(
+      join({"begin:vcalendar", "Begin:VEvent", "end:vevent", "END:vcalendar"}), {}, problems);
   ASSERT_TRUE(layout.ok()) << layout.error();
   EXPECT_EQ(layout->events.size(), 1u);
 }
@@ -111,8 +111,7 @@ TEST(IcsPrescan, RejectsAFoldedLineLongerThanTheLimitNamingLimitAndLine) {
   core::Problems problems;
   auto layout = prescan_ics(text, limits, problems);
   ASSERT_FALSE(layout.ok());
-  EXPECT_EQ(layout.error(),
-            "line 3: unfolded line is 132 bytes, over limits.max_line_bytes (100)");
+  EXPECT_EQ(layout.error(), "line 3: unfolded line is 132 bytes, over limits.max_line_bytes (100)");
 }
 
 TEST(IcsPrescan, RejectsAnEightMebibyteSingleLineQuickly) {
@@ -222,8 +221,8 @@ TEST(IcsPrescan, SkipsAnEventWithAStrayEnd) {
 
 TEST(IcsPrescan, ReportsAnEventCutByTheEndOfTheDocument) {
   core::Problems problems;
-  auto layout = prescan_ics(join({"BEGIN:VCALENDAR", "BEGIN:VEVENT", "BEGIN:VEVENT", "UID:x"}), {},
-                            problems);
+  auto layout =
+      prescan_ics(join({"BEGIN:VCALENDAR", "BEGIN:VEVENT", "BEGIN:VEVENT", "UID:x"}), {}, problems);
   ASSERT_TRUE(layout.ok()) << layout.error();
   EXPECT_TRUE(layout->events.empty());
   EXPECT_TRUE(has_problem(problems, core::Severity::kError, 2, "before BEGIN:VEVENT on line 3"));
@@ -235,20 +234,20 @@ TEST(IcsPrescan, CountsValuesAcrossPropertyLinesAndSkipsAnEventOverTheLimit) {
   core::IngestLimits limits;
   limits.max_values_per_property = 4;
   const std::string text = join({
-      "BEGIN:VCALENDAR",                                   // 1
-      "BEGIN:VEVENT",                                      // 2
-      "UID:at-limit",                                      // 3
-      "EXDATE:20260101T100000Z,20260102T100000Z",          // 4
-      "EXDATE:20260103T100000Z,20260104T100000Z",          // 5
-      "CATEGORIES:A\\,B,C,D,E",                            // 6: 4 values, the comma is escaped
-      "END:VEVENT",                                        // 7
-      "BEGIN:VEVENT",                                      // 8
-      "UID:over",                                          // 9
-      "RDATE:20260101T100000Z,20260102T100000Z,",          // 10
-      " 20260103T100000Z",                                 // 11
-      "RDATE:20260104T100000Z,20260105T100000Z",           // 12
-      "END:VEVENT",                                        // 13
-      "END:VCALENDAR",                                     // 14
+      "BEGIN:VCALENDAR",                           // 1
+      "BEGIN:VEVENT",                              // 2
+      "UID:at-limit",                              // 3
+      "EXDATE:20260101T100000Z,20260102T100000Z",  // 4
+      "EXDATE:20260103T100000Z,20260104T100000Z",  // 5
+      "CATEGORIES:A\\,B,C,D,E",                    // 6: 4 values, the comma is escaped
+      "END:VEVENT",                                // 7
+      "BEGIN:VEVENT",                              // 8
+      "UID:over",                                  // 9
+      "RDATE:20260101T100000Z,20260102T100000Z,",  // 10
+      " 20260103T100000Z",                         // 11
+      "RDATE:20260104T100000Z,20260105T100000Z",   // 12
+      "END:VEVENT",                                // 13
+      "END:VCALENDAR",                             // 14
   });
   core::Problems problems;
   auto layout = prescan_ics(text, limits, problems);

@@ -60,22 +60,22 @@ core::LocalDateTime local(int year, int month, int day, int hour, int minute = 0
 
 TEST(IcsReader, ReadsEveryField) {
   const Read r = read(calendar({
-      "BEGIN:VEVENT",                                                   // 3
-      "UID:forum-2026@example.org",                                     // 4
-      "DTSTAMP:20260101T000000Z",                                       // 5
-      "SUMMARY:Forum citoyen\\, édition 2026",                          // 6
-      "DESCRIPTION:Ligne 1\\nLigne 2\\; suite\\\\fin",                  // 7
-      "LOCATION:Salle des fêtes\\, Lyon",                               // 8
-      "URL:https://example.org/forum",                                  // 9
-      "CATEGORIES:Démocratie,Atelier\\, débat",                         // 10
-      "CATEGORIES:Forum",                                               // 11
-      "STATUS:TENTATIVE",                                               // 12
-      "ORGANIZER;CN=\"Dupont, Marie\":mailto:marie@example.org",        // 13
-      "DTSTART;TZID=Europe/Paris:20260615T100000",                      // 14
-      "DTEND;TZID=Europe/Paris:20260615T123000",                        // 15
-      "LAST-MODIFIED:20260102T030405Z",                                 // 16
-      "SEQUENCE:3",                                                     // 17
-      "END:VEVENT",                                                     // 18
+      "BEGIN:VEVENT",                                             // 3
+      "UID:forum-2026@example.org",                               // 4
+      "DTSTAMP:20260101T000000Z",                                 // 5
+      "SUMMARY:Forum citoyen\\, édition 2026",                    // 6
+      "DESCRIPTION:Ligne 1\\nLigne 2\\; suite\\\\fin",            // 7
+      "LOCATION:Salle des fêtes\\, Lyon",                         // 8
+      "URL:https://example.org/forum",                            // 9
+      "CATEGORIES:Démocratie,Atelier\\, débat",                   // 10
+      "CATEGORIES:Forum",                                         // 11
+      "STATUS:TENTATIVE",                                         // 12
+      "ORGANIZER;CN=\"Dupont, Marie\":mailto:marie@example.org",  // 13
+      "DTSTART;TZID=Europe/Paris:20260615T100000",                // 14
+      "DTEND;TZID=Europe/Paris:20260615T123000",                  // 15
+      "LAST-MODIFIED:20260102T030405Z",                           // 16
+      "SEQUENCE:3",                                               // 17
+      "END:VEVENT",                                               // 18
   }));
   ASSERT_EQ(r.document.events.size(), 1u) << dump(r.problems);
   EXPECT_TRUE(r.problems.empty()) << dump(r.problems);
@@ -109,12 +109,20 @@ TEST(IcsReader, KeepsAnOrganizerWithoutNameAsTheAddress) {
 
 TEST(IcsReader, KeepsRecurrenceIdOverrideAsItsOwnEvent) {
   const Read r = read(calendar({
-      "BEGIN:VEVENT", "UID:series", "DTSTART;TZID=Europe/Paris:20260105T180000",
-      "DTEND;TZID=Europe/Paris:20260105T190000", "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10",
-      "EXDATE;TZID=Europe/Paris:20260112T180000,20260119T180000", "END:VEVENT",
-      "BEGIN:VEVENT", "UID:series", "RECURRENCE-ID;TZID=Europe/Paris:20260126T180000",
-      "DTSTART;TZID=Europe/Paris:20260126T190000", "DTEND;TZID=Europe/Paris:20260126T200000",
-      "SUMMARY:Moved", "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:series",
+      "DTSTART;TZID=Europe/Paris:20260105T180000",
+      "DTEND;TZID=Europe/Paris:20260105T190000",
+      "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10",
+      "EXDATE;TZID=Europe/Paris:20260112T180000,20260119T180000",
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:series",
+      "RECURRENCE-ID;TZID=Europe/Paris:20260126T180000",
+      "DTSTART;TZID=Europe/Paris:20260126T190000",
+      "DTEND;TZID=Europe/Paris:20260126T200000",
+      "SUMMARY:Moved",
+      "END:VEVENT",
   }));
   ASSERT_EQ(r.document.events.size(), 2u) << dump(r.problems);
   const core::Event& series = r.document.events[0];
@@ -132,26 +140,34 @@ TEST(IcsReader, KeepsRecurrenceIdOverrideAsItsOwnEvent) {
 }
 
 TEST(IcsReader, ReadsAWallTimeInTheSpringGapWithTheOffsetBeforeTheGap) {
-  const Read r = read(calendar({"BEGIN:VEVENT", "UID:gap",
-                                "DTSTART;TZID=Europe/Paris:20260329T023000", "END:VEVENT"}));
+  const Read r = read(calendar(
+      {"BEGIN:VEVENT", "UID:gap", "DTSTART;TZID=Europe/Paris:20260329T023000", "END:VEVENT"}));
   ASSERT_EQ(r.document.events.size(), 1u);
   EXPECT_EQ(r.document.events[0].start.utc, 1774747800);  // 2026-03-29T01:30:00Z
   EXPECT_EQ(r.document.events[0].start.local, local(2026, 3, 29, 2, 30));
 }
 
 TEST(IcsReader, ReadsARepeatedAutumnWallTimeAsItsFirstOccurrence) {
-  const Read r = read(calendar({"BEGIN:VEVENT", "UID:fold",
-                                "DTSTART;TZID=Europe/Paris:20261025T023000", "END:VEVENT"}));
+  const Read r = read(calendar(
+      {"BEGIN:VEVENT", "UID:fold", "DTSTART;TZID=Europe/Paris:20261025T023000", "END:VEVENT"}));
   ASSERT_EQ(r.document.events.size(), 1u);
   EXPECT_EQ(r.document.events[0].start.utc, 1792888200);  // 2026-10-25T00:30:00Z
 }
 
 TEST(IcsReader, MapsWindowsAndMozillaTzidsToOlsonZones) {
   const Read r = read(calendar({
-      "BEGIN:VEVENT", "UID:w", "DTSTART;TZID=Romance Standard Time:20260115T100000", "END:VEVENT",
-      "BEGIN:VEVENT", "UID:m",
-      "DTSTART;TZID=/mozilla.org/20050126_1/Europe/Paris:20260115T100000", "END:VEVENT",
-      "BEGIN:VEVENT", "UID:q", "DTSTART;TZID=\"America/Montreal\":20260115T100000", "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:w",
+      "DTSTART;TZID=Romance Standard Time:20260115T100000",
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:m",
+      "DTSTART;TZID=/mozilla.org/20050126_1/Europe/Paris:20260115T100000",
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:q",
+      "DTSTART;TZID=\"America/Montreal\":20260115T100000",
+      "END:VEVENT",
   }));
   ASSERT_EQ(r.document.events.size(), 3u) << dump(r.problems);
   EXPECT_EQ(r.document.events[0].start.tzid, "Europe/Paris");
@@ -199,10 +215,19 @@ TEST(IcsReader, MatchesAnOutlookVtimezoneToEuropeParis) {
 
 TEST(IcsReader, ConvertsTimesOfAnUnmatchedVtimezoneToUtcWithAWarning) {
   const Read r = read(calendar({
-      "BEGIN:VTIMEZONE", "TZID:Odd", "BEGIN:STANDARD", "DTSTART:19700101T000000",
-      "TZOFFSETFROM:+0117", "TZOFFSETTO:+0117", "END:STANDARD", "END:VTIMEZONE",  // 3-10
-      "BEGIN:VEVENT", "UID:odd", "DTSTART;TZID=Odd:20260115T101700",              // 11-13
-      "DURATION:PT1H", "END:VEVENT",
+      "BEGIN:VTIMEZONE",
+      "TZID:Odd",
+      "BEGIN:STANDARD",
+      "DTSTART:19700101T000000",
+      "TZOFFSETFROM:+0117",
+      "TZOFFSETTO:+0117",
+      "END:STANDARD",
+      "END:VTIMEZONE",  // 3-10
+      "BEGIN:VEVENT",
+      "UID:odd",
+      "DTSTART;TZID=Odd:20260115T101700",  // 11-13
+      "DURATION:PT1H",
+      "END:VEVENT",
   }));
   ASSERT_EQ(r.document.events.size(), 1u) << dump(r.problems);
   const core::Event& e = r.document.events[0];
@@ -216,8 +241,8 @@ TEST(IcsReader, ConvertsTimesOfAnUnmatchedVtimezoneToUtcWithAWarning) {
 }
 
 TEST(IcsReader, ReadsAnUnknownTzidWithoutVtimezoneAsFloatingWithAWarning) {
-  const Read r = read(calendar({"BEGIN:VEVENT", "UID:x", "DTSTART;TZID=Mars/Olympus:20260115T100000",
-                                "END:VEVENT"}));
+  const Read r = read(calendar(
+      {"BEGIN:VEVENT", "UID:x", "DTSTART;TZID=Mars/Olympus:20260115T100000", "END:VEVENT"}));
   ASSERT_EQ(r.document.events.size(), 1u);
   EXPECT_TRUE(r.document.events[0].start.floating());
   EXPECT_EQ(r.document.events[0].start.local, local(2026, 1, 15, 10));
@@ -225,9 +250,9 @@ TEST(IcsReader, ReadsAnUnknownTzidWithoutVtimezoneAsFloatingWithAWarning) {
 }
 
 TEST(IcsReader, ReadsFloatingAndUtcTimes) {
-  const Read r = read(calendar({"BEGIN:VEVENT", "UID:f", "DTSTART:20260115T100000",
-                                "DTEND:20260115T113000", "END:VEVENT", "BEGIN:VEVENT", "UID:u",
-                                "DTSTART:20260115T100000Z", "END:VEVENT"}));
+  const Read r = read(
+      calendar({"BEGIN:VEVENT", "UID:f", "DTSTART:20260115T100000", "DTEND:20260115T113000",
+                "END:VEVENT", "BEGIN:VEVENT", "UID:u", "DTSTART:20260115T100000Z", "END:VEVENT"}));
   ASSERT_EQ(r.document.events.size(), 2u);
   const core::Event& floating = r.document.events[0];
   EXPECT_TRUE(floating.start.floating());
@@ -242,9 +267,20 @@ TEST(IcsReader, ReadsFloatingAndUtcTimes) {
 
 TEST(IcsReader, ReadsAllDayEventsWithAndWithoutValueDate) {
   const Read r = read(calendar({
-      "BEGIN:VEVENT", "UID:a", "DTSTART;VALUE=DATE:20260720", "DTEND;VALUE=DATE:20260723",
-      "END:VEVENT", "BEGIN:VEVENT", "UID:b", "DTSTART:20260801", "END:VEVENT",
-      "BEGIN:VEVENT", "UID:c", "DTSTART;VALUE=DATE:20260228", "DURATION:P2D", "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:a",
+      "DTSTART;VALUE=DATE:20260720",
+      "DTEND;VALUE=DATE:20260723",
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:b",
+      "DTSTART:20260801",
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:c",
+      "DTSTART;VALUE=DATE:20260228",
+      "DURATION:P2D",
+      "END:VEVENT",
   }));
   ASSERT_EQ(r.document.events.size(), 3u) << dump(r.problems);
   const auto& a = r.document.events[0];
@@ -260,9 +296,16 @@ TEST(IcsReader, ReadsAllDayEventsWithAndWithoutValueDate) {
 
 TEST(IcsReader, AddsDurationDaysAsWallDaysAndHoursAsElapsedTime) {
   const Read r = read(calendar({
-      "BEGIN:VEVENT", "UID:d", "DTSTART;TZID=Europe/Paris:20260328T100000", "DURATION:P1D",
-      "END:VEVENT", "BEGIN:VEVENT", "UID:h", "DTSTART;TZID=Europe/Paris:20260328T100000",
-      "DURATION:PT24H", "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:d",
+      "DTSTART;TZID=Europe/Paris:20260328T100000",
+      "DURATION:P1D",
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:h",
+      "DTSTART;TZID=Europe/Paris:20260328T100000",
+      "DURATION:PT24H",
+      "END:VEVENT",
   }));
   ASSERT_EQ(r.document.events.size(), 2u) << dump(r.problems);
   EXPECT_EQ(r.document.events[0].end.local, local(2026, 3, 29, 10));
@@ -280,13 +323,28 @@ TEST(IcsReader, KeepsAnEventEndingBeforeItStartsWithAWarning) {
 
 TEST(IcsReader, SkipsImpossibleDatesNamingPropertyValueAndLine) {
   const Read r = read(calendar({
-      "BEGIN:VEVENT", "UID:feb30", "DTSTART;TZID=Europe/Paris:20260230T100000", "END:VEVENT",
-      "BEGIN:VEVENT", "UID:m13", "DTSTART:20261301", "END:VEVENT",
-      "BEGIN:VEVENT", "UID:h25", "DTSTART:20260115T100000Z", "DTEND:20260115T250000Z",
+      "BEGIN:VEVENT",
+      "UID:feb30",
+      "DTSTART;TZID=Europe/Paris:20260230T100000",
       "END:VEVENT",
-      "BEGIN:VEVENT", "UID:x", "DTSTART:20260115T100000Z", "EXDATE:20260229T100000Z",
+      "BEGIN:VEVENT",
+      "UID:m13",
+      "DTSTART:20261301",
       "END:VEVENT",
-      "BEGIN:VEVENT", "UID:garbage", "DTSTART:tomorrow", "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:h25",
+      "DTSTART:20260115T100000Z",
+      "DTEND:20260115T250000Z",
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:x",
+      "DTSTART:20260115T100000Z",
+      "EXDATE:20260229T100000Z",
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:garbage",
+      "DTSTART:tomorrow",
+      "END:VEVENT",
   }));
   EXPECT_TRUE(r.document.events.empty());
   EXPECT_TRUE(has_problem(r.problems, Severity::kError, 5,
@@ -309,9 +367,18 @@ TEST(IcsReader, SkipsAnEventWithoutDtstart) {
 
 TEST(IcsReader, KeepsBothGoodEventsAroundABadOne) {
   const Read r = read(calendar({
-      "BEGIN:VEVENT", "UID:good-1", "DTSTART:20260115T100000Z", "END:VEVENT",
-      "BEGIN:VEVENT", "UID:bad", "DTSTART:20260132T100000Z", "END:VEVENT",
-      "BEGIN:VEVENT", "UID:good-2", "DTSTART:20260116T100000Z", "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:good-1",
+      "DTSTART:20260115T100000Z",
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:bad",
+      "DTSTART:20260132T100000Z",
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:good-2",
+      "DTSTART:20260116T100000Z",
+      "END:VEVENT",
   }));
   ASSERT_EQ(r.document.events.size(), 2u);
   EXPECT_EQ(r.document.events[0].uid, "good-1");
@@ -322,25 +389,47 @@ TEST(IcsReader, KeepsBothGoodEventsAroundABadOne) {
 TEST(IcsReader, RefusesNeverMatchingRrulesQuickly) {
   const auto started = std::chrono::steady_clock::now();
   const Read r = read(calendar({
-      "BEGIN:VEVENT", "UID:feb30", "DTSTART:20260101T100000Z",
-      "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "END:VEVENT",  // 3-7
-      "BEGIN:VEVENT", "UID:apr31", "DTSTART:20260101T100000Z",
-      "RRULE:FREQ=YEARLY;BYMONTHDAY=31;BYMONTH=4,6,9,11", "END:VEVENT",  // 8-12
-      "BEGIN:VEVENT", "UID:d32", "DTSTART:20260101T100000Z", "RRULE:FREQ=MONTHLY;BYMONTHDAY=32",
+      "BEGIN:VEVENT",
+      "UID:feb30",
+      "DTSTART:20260101T100000Z",
+      "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+      "END:VEVENT",  // 3-7
+      "BEGIN:VEVENT",
+      "UID:apr31",
+      "DTSTART:20260101T100000Z",
+      "RRULE:FREQ=YEARLY;BYMONTHDAY=31;BYMONTH=4,6,9,11",
+      "END:VEVENT",  // 8-12
+      "BEGIN:VEVENT",
+      "UID:d32",
+      "DTSTART:20260101T100000Z",
+      "RRULE:FREQ=MONTHLY;BYMONTHDAY=32",
       "END:VEVENT",  // 13-17
-      "BEGIN:VEVENT", "UID:pos", "DTSTART:20260105T100000Z",
-      "RRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", "END:VEVENT",  // 18-22
-      "BEGIN:VEVENT", "UID:unknown", "DTSTART:20260105T100000Z", "RRULE:FREQ=DAILY;FOO=1",
+      "BEGIN:VEVENT",
+      "UID:pos",
+      "DTSTART:20260105T100000Z",
+      "RRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6",
+      "END:VEVENT",  // 18-22
+      "BEGIN:VEVENT",
+      "UID:unknown",
+      "DTSTART:20260105T100000Z",
+      "RRULE:FREQ=DAILY;FOO=1",
       "END:VEVENT",  // 23-27
-      "BEGIN:VEVENT", "UID:implicit", "DTSTART:20260131T100000Z", "RRULE:FREQ=YEARLY;BYMONTH=4",
+      "BEGIN:VEVENT",
+      "UID:implicit",
+      "DTSTART:20260131T100000Z",
+      "RRULE:FREQ=YEARLY;BYMONTH=4",
       "END:VEVENT",  // 28-32
-      "BEGIN:VEVENT", "UID:fine", "DTSTART:20260131T100000Z",
-      "RRULE:FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=999999999", "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:fine",
+      "DTSTART:20260131T100000Z",
+      "RRULE:FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=999999999",
+      "END:VEVENT",
   }));
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
   ASSERT_EQ(r.document.events.size(), 1u) << dump(r.problems);
   EXPECT_EQ(r.document.events[0].uid, "fine");
-  EXPECT_TRUE(has_problem(r.problems, Severity::kError, 6, "RRULE FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"));
+  EXPECT_TRUE(
+      has_problem(r.problems, Severity::kError, 6, "RRULE FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"));
   EXPECT_TRUE(has_problem(r.problems, Severity::kError, 11, "never matches"));
   EXPECT_TRUE(has_problem(r.problems, Severity::kError, 16, "BYMONTHDAY=32"));
   EXPECT_TRUE(has_problem(r.problems, Severity::kError, 21, "BYSETPOS"));
@@ -352,8 +441,8 @@ TEST(IcsReader, KeepsSixHundredExdates) {
   std::string exdates = "EXDATE:";
   for (int i = 0; i < 600; ++i) {
     if (i > 0) exdates += ",";
-    exdates += core::format_ics_local(core::civil_from_seconds(utc(2026, 1, 1, 10) + i * 86400LL)) +
-               "Z";
+    exdates +=
+        core::format_ics_local(core::civil_from_seconds(utc(2026, 1, 1, 10) + i * 86400LL)) + "Z";
   }
   const Read r = read(calendar({"BEGIN:VEVENT", "UID:many", "DTSTART:20260101T100000Z",
                                 "RRULE:FREQ=DAILY", exdates, "END:VEVENT"}));
@@ -365,7 +454,9 @@ TEST(IcsReader, KeepsSixHundredExdates) {
 
 TEST(IcsReader, ReadsRdatesAsDatesDateTimesAndPeriodStarts) {
   const Read r = read(calendar({
-      "BEGIN:VEVENT", "UID:r", "DTSTART;TZID=Europe/Paris:20260105T100000",
+      "BEGIN:VEVENT",
+      "UID:r",
+      "DTSTART;TZID=Europe/Paris:20260105T100000",
       "RDATE;TZID=Europe/Paris:20260110T100000,20260111T100000",
       "RDATE;VALUE=PERIOD:20260112T090000Z/20260112T100000Z,20260113T090000Z/PT1H",
       "END:VEVENT",
@@ -402,8 +493,17 @@ TEST(IcsReader, ReadsCalendarNameTimezoneAndRefreshInterval) {
 
 TEST(IcsReader, IgnoresTodosAndAlarmProperties) {
   const Read r = read(calendar({
-      "BEGIN:VTODO", "UID:t", "END:VTODO", "BEGIN:VEVENT", "UID:e", "DTSTART:20260115T100000Z",
-      "BEGIN:VALARM", "TRIGGER:-PT15M", "DESCRIPTION:Rappel", "ACTION:DISPLAY", "END:VALARM",
+      "BEGIN:VTODO",
+      "UID:t",
+      "END:VTODO",
+      "BEGIN:VEVENT",
+      "UID:e",
+      "DTSTART:20260115T100000Z",
+      "BEGIN:VALARM",
+      "TRIGGER:-PT15M",
+      "DESCRIPTION:Rappel",
+      "ACTION:DISPLAY",
+      "END:VALARM",
       "END:VEVENT",
   }));
   ASSERT_EQ(r.document.events.size(), 1u);

@@ -47,12 +47,25 @@ TEST(RruleCheck, RefusesRulesThatNeverMatch) {
 
 TEST(RruleCheck, RefusesMalformedRules) {
   for (std::string_view rule : {
-           "", "BYDAY=MO", "FREQ=FORTNIGHTLY", "FREQ=DAILY;FOO=1", "FREQ=DAILY;COUNT=0",
-           "FREQ=DAILY;COUNT=2;UNTIL=20260101", "FREQ=DAILY;COUNT=2;COUNT=3",
-           "FREQ=MONTHLY;BYMONTHDAY=32", "FREQ=MONTHLY;BYMONTHDAY=0", "FREQ=DAILY;BYHOUR=24",
-           "FREQ=DAILY;BYDAY=XX", "FREQ=WEEKLY;BYDAY=1MO", "FREQ=MONTHLY;BYDAY=6MO",
-           "FREQ=WEEKLY;BYMONTHDAY=1", "FREQ=MONTHLY;BYWEEKNO=1", "FREQ=DAILY;BYSETPOS=1",
-           "FREQ=DAILY;UNTIL=20260230", "FREQ=DAILY;INTERVAL=-1", "FREQ",
+           "",
+           "BYDAY=MO",
+           "FREQ=FORTNIGHTLY",
+           "FREQ=DAILY;FOO=1",
+           "FREQ=DAILY;COUNT=0",
+           "FREQ=DAILY;COUNT=2;UNTIL=20260101",
+           "FREQ=DAILY;COUNT=2;COUNT=3",
+           "FREQ=MONTHLY;BYMONTHDAY=32",
+           "FREQ=MONTHLY;BYMONTHDAY=0",
+           "FREQ=DAILY;BYHOUR=24",
+           "FREQ=DAILY;BYDAY=XX",
+           "FREQ=WEEKLY;BYDAY=1MO",
+           "FREQ=MONTHLY;BYDAY=6MO",
+           "FREQ=WEEKLY;BYMONTHDAY=1",
+           "FREQ=MONTHLY;BYWEEKNO=1",
+           "FREQ=DAILY;BYSETPOS=1",
+           "FREQ=DAILY;UNTIL=20260230",
+           "FREQ=DAILY;INTERVAL=-1",
+           "FREQ",
        }) {
     EXPECT_NE(check_rrule(rule, kStart), std::nullopt) << rule;
   }
