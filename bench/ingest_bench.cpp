@@ -70,8 +70,8 @@ void BM_NormalizeAndExpand(benchmark::State& state) {
   for (auto _ : state) {
     auto events = parsed->events;
     concerto::normalize::normalize_events(events, {"bench", "Europe/Paris", ""}, problems);
-    auto occurrences = concerto::normalize::expand_occurrences(
-        events, {1767225600, 1893456000}, limits, problems);
+    auto occurrences =
+        concerto::normalize::expand_occurrences(events, {1767225600, 1893456000}, limits, problems);
     benchmark::DoNotOptimize(occurrences.data());
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -17,9 +18,9 @@
 #include "app/config.h"
 #include "app/ingest.h"
 #include "app/refresh.h"
-#include "fetch/fetcher.h"
 #include "core/civil_time.h"
 #include "core/time_zone.h"
+#include "fetch/fetcher.h"
 #include "render/agenda.h"
 #include "server/agenda_server.h"
 #include "store/store.h"
@@ -113,10 +114,14 @@ std::optional<Settings> settings_from(const Arguments& args) {
 }
 
 std::unique_ptr<store::Store> open_store(const Settings& settings) {
+  // The state folder is made on first use (the default database lives in ../var).
+  std::error_code ignored;
+  std::filesystem::create_directories(std::filesystem::path(settings.database).parent_path(),
+                                      ignored);
   auto store = store::Store::open(settings.database);
   if (!store) {
-    std::cerr << "concerto: cannot open the database " << settings.database << ": "
-              << store.error() << "\n";
+    std::cerr << "concerto: cannot open the database " << settings.database << ": " << store.error()
+              << "\n";
     return nullptr;
   }
   return std::move(store).value();
@@ -131,7 +136,8 @@ render::AgendaOptions agenda_options(const Settings& settings) {
   if (auto scheme = host.find("://"); scheme != std::string::npos) host = host.substr(scheme + 3);
   if (auto slash = host.find_first_of(":/"); slash != std::string::npos) host.resize(slash);
   if (!host.empty()) options.calendar.uid_domain = host;
-  for (const core::FeedConfig& feed : settings.feeds) options.feed_priority[feed.id] = feed.priority;
+  for (const core::FeedConfig& feed : settings.feeds)
+    options.feed_priority[feed.id] = feed.priority;
   return options;
 }
 
@@ -298,8 +304,8 @@ int command_check(const Arguments& args) {
   }
   for (const core::Event& event : result.events) {
     std::cout << "  line " << std::setw(5) << event.source_line << "  " << std::left
-              << std::setw(28) << describe_time(event.start) << std::right << "  "
-              << event.summary << (event.rrule.empty() ? "" : "  [" + event.rrule + "]")
+              << std::setw(28) << describe_time(event.start) << std::right << "  " << event.summary
+              << (event.rrule.empty() ? "" : "  [" + event.rrule + "]")
               << (event.recurrence_id ? "  (override " + event.recurrence_id->key() + ")" : "")
               << "\n";
   }

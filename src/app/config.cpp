@@ -151,8 +151,8 @@ core::Status read_feed(const fs::path& file, const Settings& settings, core::Fee
 
 bool valid_feed_id(const std::string& id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
   });
 }
 
@@ -196,7 +196,8 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
 
 std::string default_config_file() {
   std::error_code ignored;
-  if (fs::exists("config/concerto.ini", ignored)) return fs::absolute("config/concerto.ini").string();
+  if (fs::exists("config/concerto.ini", ignored))
+    return fs::absolute("config/concerto.ini").string();
   if (fs::exists("/etc/concerto/concerto.ini", ignored)) return "/etc/concerto/concerto.ini";
   return {};
 }
@@ -282,7 +283,8 @@ core::Result<Settings> load_settings(const std::string& config_file,
     return core::Error{"server.listen = \"" + listen + "\": expected HOST:PORT"};
   }
   settings.listen_port = static_cast<int>(*port);
-  while (!settings.base_url.empty() && settings.base_url.back() == '/') settings.base_url.pop_back();
+  while (!settings.base_url.empty() && settings.base_url.back() == '/')
+    settings.base_url.pop_back();
 
   if (database.rfind("sqlite:", 0) != 0) {
     return core::Error{"storage.database = \"" + database + "\": expected sqlite:PATH"};

@@ -87,8 +87,8 @@ bool sanitized_build() {
 IngestResult ingest(const IngestRequest& request) {
   IngestResult result;
   try {
-    auto parsed = parse::read_feed(request.body, request.feed.format, request.limits,
-                                   result.problems);
+    auto parsed =
+        parse::read_feed(request.body, request.feed.format, request.limits, result.problems);
     if (!parsed) {
       result.error = parsed.error();
       return result;
@@ -100,15 +100,15 @@ IngestResult ingest(const IngestRequest& request) {
     defaults.category = request.feed.category;
     // Floating times: the feed's configured zone, else the calendar's X-WR-TIMEZONE, else the
     // site's.
-    defaults.timezone = !request.feed.timezone.empty() ? request.feed.timezone
+    defaults.timezone = !request.feed.timezone.empty()  ? request.feed.timezone
                         : !parsed->default_tzid.empty() ? parsed->default_tzid
                                                         : request.site_timezone;
     normalize::normalize_events(parsed->events, defaults, result.problems);
     normalize::ExpansionWindow window;
     window.from_utc = request.now_utc - std::int64_t{request.limits.expand_past_days} * 86400;
     window.to_utc = request.now_utc + std::int64_t{request.limits.expand_future_days} * 86400;
-    result.occurrences = normalize::expand_occurrences(parsed->events, window, request.limits,
-                                                       result.problems);
+    result.occurrences =
+        normalize::expand_occurrences(parsed->events, window, request.limits, result.problems);
     result.events = std::move(parsed->events);
     if (result.events.empty() && result.format.empty()) {
       result.error = "no events found";

@@ -113,7 +113,9 @@ RefreshScheduler::RefreshScheduler(const Settings& settings, store::Store& store
 
 RefreshScheduler::~RefreshScheduler() { stop(); }
 
-void RefreshScheduler::start() { thread_ = std::thread([this] { run(); }); }
+void RefreshScheduler::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void RefreshScheduler::stop() {
   {
@@ -131,7 +133,8 @@ std::int64_t RefreshScheduler::next_due(const core::FeedConfig& feed) {
   if (s.consecutive_failures > 0) {
     // Back off from one minute, doubling per failure, never past the refresh interval.
     const int exponent = std::min(s.consecutive_failures - 1, 10);
-    return s.last_fetch + std::min<std::int64_t>(feed.refresh_seconds, std::int64_t{60} << exponent);
+    return s.last_fetch +
+           std::min<std::int64_t>(feed.refresh_seconds, std::int64_t{60} << exponent);
   }
   return s.last_fetch + feed.refresh_seconds;
 }

@@ -93,8 +93,8 @@ std::string format_ics_date(const Date& date) {
 
 std::string format_ics_local(const LocalDateTime& time) {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d%02d%02dT%02d%02d%02d", time.date.year,
-                time.date.month, time.date.day, time.hour, time.minute, time.second);
+  std::snprintf(buffer, sizeof buffer, "%04d%02d%02dT%02d%02d%02d", time.date.year, time.date.month,
+                time.date.day, time.hour, time.minute, time.second);
   return buffer;
 }
 

@@ -34,12 +34,12 @@ struct Event {
   std::string summary;
   std::string description;  // plain text
   std::string location;
-  std::string url;  // http(s) only after normalize
+  std::string url;        // http(s) only after normalize
   std::string organizer;  // "CN=Name:mailto:x@y" kept as "Name <x@y>" or the address
   std::vector<std::string> categories;
   EventStatus status = EventStatus::kConfirmed;
   EventTime start;
-  EventTime end;  // exclusive; derived from DURATION or defaults when the feed gave none
+  EventTime end;      // exclusive; derived from DURATION or defaults when the feed gave none
   std::string rrule;  // the producer's RRULE text, verbatim
   std::vector<EventTime> rdates;
   std::vector<EventTime> exdates;

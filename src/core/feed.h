@@ -10,12 +10,12 @@ struct FeedConfig {
   std::string id;  // file stem of feeds/<id>.ini
   std::string name;
   std::string partner;
-  std::string url;   // http(s) source, or
-  std::string path;  // absolute local file (admin-written feeds only)
+  std::string url;              // http(s) source, or
+  std::string path;             // absolute local file (admin-written feeds only)
   std::string format = "auto";  // auto | ics | rss | atom
-  std::string timezone;  // for floating times; empty = the site's
-  std::string category;  // default category when the feed gives none
-  int priority = 0;      // higher wins when feeds disagree (the organiser ranks highest)
+  std::string timezone;         // for floating times; empty = the site's
+  std::string category;         // default category when the feed gives none
+  int priority = 0;             // higher wins when feeds disagree (the organiser ranks highest)
   std::int64_t refresh_seconds = 3600;
 };
 

@@ -11,6 +11,9 @@ std::string_view trim(std::string_view text);
 std::string ascii_lower(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
 bool is_valid_utf8(std::string_view text);
+// Length of the valid UTF-8 sequence starting at text[at] (1 for ASCII); 0 when it is invalid
+// (bad lead or continuation byte, truncated, overlong, surrogate, past U+10FFFF).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
 // Removes control characters (except \n and \t), turns \r\n and \r into \n, collapses runs of
 // spaces, and trims each line and the whole text.
 std::string clean_text(std::string_view text);

@@ -67,8 +67,8 @@ const std::map<std::string_view, std::string_view>& windows_zone_names() {
 }
 
 bool is_utc_name(std::string_view name) {
-  return name == "UTC" || name == "GMT" || name == "Z" || name == "Etc/UTC" ||
-         name == "Etc/GMT" || name == "Universal" || name == "Zulu" || name == "Etc/Universal";
+  return name == "UTC" || name == "GMT" || name == "Z" || name == "Etc/UTC" || name == "Etc/GMT" ||
+         name == "Universal" || name == "Zulu" || name == "Etc/Universal";
 }
 
 // Strips the vendor prefixes libical and Mozilla put before an Olson name.
@@ -91,12 +91,6 @@ std::string_view strip_prefix(std::string_view tzid) {
   return tzid;
 }
 
-// libical's zone database is not thread-safe; every call into it goes through this lock.
-std::mutex& libical_zone_mutex() {
-  static std::mutex mutex;
-  return mutex;
-}
-
 icaltimezone* builtin_zone_locked(std::string_view name) {
   std::string copy(name);
   return icaltimezone_get_builtin_timezone(copy.c_str());
@@ -105,7 +99,9 @@ icaltimezone* builtin_zone_locked(std::string_view name) {
 }  // namespace
 
 TimeZone::TimeZone(std::string name, int initial_offset, std::vector<ZoneTransition> transitions)
-    : name_(std::move(name)), initial_offset_(initial_offset), transitions_(std::move(transitions)) {}
+    : name_(std::move(name)),
+      initial_offset_(initial_offset),
+      transitions_(std::move(transitions)) {}
 
 ZonePtr TimeZone::from_offset_function(std::string name,
                                        const std::function<int(std::int64_t)>& offset_at_utc) {
@@ -155,6 +151,11 @@ std::int64_t TimeZone::to_utc(const LocalDateTime& local) const {
 
 LocalDateTime TimeZone::to_local(std::int64_t utc) const {
   return civil_from_seconds(utc + offset_at_utc(utc));
+}
+
+std::mutex& libical_zone_mutex() {
+  static std::mutex mutex;
+  return mutex;
 }
 
 ZonePtr utc_zone() {

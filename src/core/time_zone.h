@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,7 @@
 namespace concerto::core {
 
 struct ZoneTransition {
-  std::int64_t utc = 0;  // first instant with offset_after
+  std::int64_t utc = 0;   // first instant with offset_after
   int offset_before = 0;  // seconds east of UTC
   int offset_after = 0;
 };
@@ -58,5 +59,9 @@ std::optional<std::string> canonical_zone_name(std::string_view tzid);
 // The system zone for any name canonical_zone_name accepts; nullptr when unknown. Thread-safe,
 // cached.
 ZonePtr find_zone(std::string_view tzid);
+
+// libical's time zone functions share unguarded global state: every stage that calls them
+// (icaltimezone_*) holds this one lock.
+std::mutex& libical_zone_mutex();
 
 }  // namespace concerto::core

@@ -17,7 +17,7 @@ struct SourceRef {
 };
 
 struct MergedEvent {
-  core::Event event;  // a series, a single event, or an override (recurrence_id set)
+  core::Event event;               // a series, a single event, or an override (recurrence_id set)
   std::vector<SourceRef> sources;  // every source event this one stands for
 };
 

@@ -86,8 +86,8 @@ void normalize_events(std::vector<core::Event>& events, const FeedDefaults& defa
     event.description = core::clean_text(event.description);
     event.url = std::string(core::trim(event.url));
     if (!event.url.empty() && !core::is_http_url(event.url)) {
-      warn(problems, event, "URL dropped: only http(s) links are kept (" +
-                                event.url.substr(0, 40) + ")");
+      warn(problems, event,
+           "URL dropped: only http(s) links are kept (" + event.url.substr(0, 40) + ")");
       event.url.clear();
     }
     std::vector<std::string> categories;

@@ -88,8 +88,7 @@ void warn(core::Problems& problems, const core::Event& event, std::string messag
 }
 
 // Expands one series to its instance start times (wall-clock), RDATEs added, EXDATEs removed.
-std::vector<core::EventTime> series_instances(const core::Event& series,
-                                              const core::TimeZone* zone,
+std::vector<core::EventTime> series_instances(const core::Event& series, const core::TimeZone* zone,
                                               const ExpansionWindow& window,
                                               const core::IngestLimits& limits,
                                               core::Problems& problems) {
@@ -98,8 +97,8 @@ std::vector<core::EventTime> series_instances(const core::Event& series,
   if (!series.rrule.empty()) {
     icalrecurrencetype rule = icalrecurrencetype_from_string(series.rrule.c_str());
     if (rule.freq == ICAL_NO_RECURRENCE) {
-      warn(problems, series, "RRULE not understood, only the first occurrence is kept: " +
-                                 series.rrule);
+      warn(problems, series,
+           "RRULE not understood, only the first occurrence is kept: " + series.rrule);
     } else {
       // A UTC UNTIL is an instant; the iterator compares it with wall-clock times, so it is
       // moved into the series' zone first (else the last instance can be lost).
@@ -201,15 +200,15 @@ std::vector<core::Occurrence> expand_occurrences(const std::vector<core::Event>&
   for (const core::Event& event : events) {
     if (event.recurrence_id) {
       // An override stands on its own; when its series exists it was also named by it.
-      core::Occurrence occurrence{event.feed_id, event.uid, event.recurrence_id, event.start,
-                                  event.end, series_uids.count(event.uid) != 0};
+      core::Occurrence occurrence{event.feed_id, event.uid, event.recurrence_id,
+                                  event.start,   event.end, series_uids.count(event.uid) != 0};
       if (!occurrence.from_override) occurrence.recurrence_id.reset();
       if (overlaps(occurrence, window)) occurrences.push_back(std::move(occurrence));
       continue;
     }
     if (!event.recurring()) {
-      core::Occurrence occurrence{event.feed_id, event.uid, std::nullopt, event.start, event.end,
-                                  false};
+      core::Occurrence occurrence{event.feed_id, event.uid, std::nullopt,
+                                  event.start,   event.end, false};
       if (overlaps(occurrence, window)) occurrences.push_back(std::move(occurrence));
       continue;
     }
@@ -217,8 +216,9 @@ std::vector<core::Occurrence> expand_occurrences(const std::vector<core::Event>&
     for (core::EventTime& instance :
          series_instances(event, zone.get(), window, limits, problems)) {
       if (overrides.count({event.uid, instance_key(instance)}) != 0) continue;  // replaced
-      core::Occurrence occurrence{event.feed_id, event.uid, instance,
-                                  instance, shifted_end(event, instance, zone.get()), false};
+      core::Occurrence occurrence{
+          event.feed_id, event.uid, instance, instance, shifted_end(event, instance, zone.get()),
+          false};
       if (overlaps(occurrence, window)) occurrences.push_back(std::move(occurrence));
     }
   }

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/text.h"
+
 namespace concerto::parse {
 namespace {
 
@@ -49,38 +51,9 @@ int line_at(std::string_view text, std::size_t offset) {
 
 // Offset of the first byte that does not start a valid UTF-8 sequence; nullopt when all valid.
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
-  std::size_t i = 0;
-  while (i < size) {
-    const unsigned char c = bytes[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    if ((c & 0xE0) == 0xC0) {
-      length = 2;
-      code = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      length = 3;
-      code = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      length = 4;
-      code = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + length > size) return i;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((bytes[i + k] & 0xC0) != 0x80) return i;
-      code = (code << 6) | (bytes[i + k] & 0x3F);
-    }
-    if ((length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
-        (length == 4 && code < 0x10000) || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return i;
-    }
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = core::utf8_sequence_length(text, i);
+    if (length == 0) return i;
     i += length;
   }
   return std::nullopt;

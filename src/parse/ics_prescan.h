@@ -25,10 +25,13 @@ struct IcsLayout {
   int line_count = 0;
 };
 
-// Splits a VCALENDAR into its components. Fails (with the limit's name and the line) when the
-// document is not a VCALENDAR, an unfolded line is longer than limits.max_line_bytes, nesting is
-// deeper than limits.max_depth, or there are more than limits.max_events components. Unbalanced
-// or unknown components inside are reported and skipped.
+// Splits a VCALENDAR into its components in one O(n) pass (CRLF, LF or CR line ends; folded
+// lines). Fails (with the limit's name and the line) when the document is not a VCALENDAR, is
+// over limits.max_bytes, an unfolded line is longer than limits.max_line_bytes, nesting is
+// deeper than limits.max_depth, or there are more than limits.max_events VEVENTs. A component
+// with a missing or stray END, or whose RDATE/EXDATE/CATEGORIES/RESOURCES values (summed over
+// its lines of one name) exceed limits.max_values_per_property, is reported as an error and
+// skipped, the rest kept. VTODO/VJOURNAL/VFREEBUSY are counted in one warning per kind.
 core::Result<IcsLayout> prescan_ics(std::string_view text, const core::IngestLimits& limits,
                                     core::Problems& problems);
 

@@ -25,8 +25,12 @@ struct IcsDocument {
 // `text` is UTF-8 (see decode.h). Times with a TZID get their canonical zone and UTC instant:
 // the system zone when the name is known (Olson, Windows, prefixed), else the document's own
 // VTIMEZONE (matched to a system zone with the same offsets when one exists). Floating times
-// keep an empty tzid for normalize to resolve. Fails only when nothing of the document is
-// usable (not a VCALENDAR, a limit hit on the whole file).
+// keep an empty tzid for normalize to resolve; dates have all_day and no tzid. A VTIMEZONE that
+// matches no system zone has its times converted to UTC (warning); an unknown TZID without one
+// is read as floating (warning). Events are skipped (error, with the line) when DTSTART is
+// missing, a date or time value is impossible, or the RRULE is malformed or can never match
+// (libical would spin on it). Fails only when nothing of the document is usable (not a
+// VCALENDAR, a limit hit on the whole file).
 core::Result<IcsDocument> read_ics(std::string_view text, const core::IngestLimits& limits,
                                    core::Problems& problems);
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -103,12 +105,6 @@ constexpr std::array<Candidate, 76> kCandidates = {{
 constexpr int kMatchFromYear = 2015;
 constexpr int kMatchToYear = 2035;
 
-// libical's zone code keeps global state; every icaltimezone call in parse/ holds this lock.
-std::mutex& libical_zone_mutex() {
-  static std::mutex mutex;
-  return mutex;
-}
-
 std::int64_t utc_seconds(int year, int month, int day) {
   return core::seconds_from_civil({{year, month, day}, 0, 0, 0});
 }
@@ -142,13 +138,19 @@ std::string city_of(std::string_view olson) {
   return city;
 }
 
-core::ZonePtr build_from_vtimezone(const std::string& tzid, std::string_view text) {
+// Each build scans two centuries of offsets (about 0.1 s), so a document may build only this
+// many of its own zones; the rest are read as floating.
+constexpr int kMaxOwnZones = 16;
+// Built zones are kept per VTIMEZONE text for the life of the process, up to this many.
+constexpr std::size_t kOwnZoneCacheSize = 64;
+
+core::ZonePtr build_from_vtimezone_uncached(const std::string& tzid, std::string_view text) {
   const std::string copy(text);
   IcalComponentPtr component(icalparser_parse_string(copy.c_str()));
   if (!component || icalcomponent_isa(component.get()) != ICAL_VTIMEZONE_COMPONENT) {
     return nullptr;
   }
-  std::lock_guard lock(libical_zone_mutex());
+  std::lock_guard lock(core::libical_zone_mutex());
   IcalTimezonePtr zone(icaltimezone_new());
   if (!zone || icaltimezone_set_component(zone.get(), component.get()) == 0) return nullptr;
   component.release();  // owned by the zone from here on
@@ -165,6 +167,27 @@ core::ZonePtr build_from_vtimezone(const std::string& tzid, std::string_view tex
     int is_daylight = 0;
     return icaltimezone_get_utc_offset_of_utc_time(raw, &time, &is_daylight);
   });
+}
+
+struct OwnZone {
+  core::ZonePtr zone;     // as the VTIMEZONE says
+  core::ZonePtr matched;  // the equivalent system zone, or nullptr
+};
+
+std::optional<OwnZone> build_from_vtimezone(const std::string& tzid, std::string_view text) {
+  static std::mutex cache_mutex;
+  static std::map<std::string, OwnZone> cache;
+  std::string key = tzid + '\n' + std::string(text);
+  {
+    std::lock_guard lock(cache_mutex);
+    if (auto found = cache.find(key); found != cache.end()) return found->second;
+  }
+  core::ZonePtr zone = build_from_vtimezone_uncached(tzid, text);
+  if (!zone) return std::nullopt;
+  OwnZone own{zone, match_system_zone(*zone, tzid)};
+  std::lock_guard lock(cache_mutex);
+  if (cache.size() < kOwnZoneCacheSize) cache.emplace(std::move(key), own);
+  return own;
 }
 
 }  // namespace
@@ -226,20 +249,24 @@ const ResolvedZone& ZoneResolver::resolve(const std::string& tzid, int line) {
 
 ResolvedZone ZoneResolver::from_vtimezone(const std::string& tzid, const ComponentSpan& span,
                                           int line) {
-  core::ZonePtr own = build_from_vtimezone(tzid, span.text);
+  if (++own_zones_built_ > kMaxOwnZones) {
+    problems_.push_back({core::Severity::kWarning, line, "",
+                         "VTIMEZONE " + tzid + " is past the " + std::to_string(kMaxOwnZones) +
+                             " zones a document may define; its times are read as floating"});
+    return {};
+  }
+  const std::optional<OwnZone> own = build_from_vtimezone(tzid, span.text);
   if (!own) {
     problems_.push_back(
         {core::Severity::kWarning, span.line, "",
          "VTIMEZONE " + tzid + " could not be read; its times are read as floating"});
     return {};
   }
-  if (core::ZonePtr system = match_system_zone(*own, tzid)) {
-    return {system, system->name(), false};
-  }
+  if (own->matched) return {own->matched, own->matched->name(), false};
   problems_.push_back(
       {core::Severity::kWarning, line, "",
        "VTIMEZONE " + tzid + " matches no known zone; its times are converted to UTC"});
-  return {own, "UTC", true};
+  return {own->zone, "UTC", true};
 }
 
 }  // namespace concerto::parse

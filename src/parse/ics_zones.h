@@ -31,6 +31,7 @@ class ZoneResolver {
   std::map<std::string, ComponentSpan> vtimezones_;
   std::map<std::string, ResolvedZone> resolved_;
   core::Problems& problems_;
+  int own_zones_built_ = 0;
 };
 
 // The system zone equivalent to `zone` (same offsets at every instant and transition of

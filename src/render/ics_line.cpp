@@ -15,36 +15,6 @@ bool is_control(unsigned char c) { return c < 0x20 || c == 0x7F; }
 
 }  // namespace
 
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  if (c < 0x80) return 1;
-  std::size_t length = 0;
-  std::uint32_t code = 0;
-  if ((c & 0xE0) == 0xC0) {
-    length = 2;
-    code = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    length = 3;
-    code = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    length = 4;
-    code = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    const auto next = static_cast<unsigned char>(text[i + k]);
-    if ((next & 0xC0) != 0x80) return 0;
-    code = (code << 6) | (next & 0x3F);
-  }
-  if ((length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
-      (length == 4 && code < 0x10000) || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-    return 0;
-  }
-  return length;
-}
-
 namespace {
 
 // Writes octets into folded physical lines; a UTF-8 sequence always stays on one line.
@@ -76,7 +46,7 @@ class Folder {
         ++i;  // a control character
         continue;
       }
-      const std::size_t length = utf8_sequence_length(text, i);
+      const std::size_t length = core::utf8_sequence_length(text, i);
       if (length == 0) {
         put(kReplacement);
         ++i;
@@ -125,7 +95,7 @@ void append_escaped_text(std::string& out, std::string_view text) {
     const char c = text[i];
     const auto u = static_cast<unsigned char>(c);
     if (u >= 0x80) {
-      const std::size_t length = utf8_sequence_length(text, i);
+      const std::size_t length = core::utf8_sequence_length(text, i);
       if (length == 0) {
         out.append(kReplacement);
         ++i;
@@ -182,7 +152,7 @@ std::string valid_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 8);
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence_length(text, i);
+    const std::size_t length = core::utf8_sequence_length(text, i);
     if (length == 0) {
       out.append(kReplacement);
       ++i;

@@ -22,9 +22,6 @@ void append_escaped_text(std::string& out, std::string_view text);
 // A parameter value: DQUOTE and control characters dropped, quoted when it holds ':', ';' or ','.
 std::string parameter_value(std::string_view text);
 
-// Length of the valid UTF-8 sequence starting at text[i] (1 for ASCII), 0 when invalid.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
-
 // `text` with invalid UTF-8 sequences replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);
 

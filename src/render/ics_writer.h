@@ -12,7 +12,7 @@
 namespace concerto::render {
 
 struct CalendarInfo {
-  std::string name = "Concerto";       // X-WR-CALNAME
+  std::string name = "Concerto";          // X-WR-CALNAME
   std::string timezone = "Europe/Paris";  // X-WR-TIMEZONE
   std::string description;
   std::int64_t refresh_seconds = 3600;  // REFRESH-INTERVAL and X-PUBLISHED-TTL

@@ -34,7 +34,7 @@ void append_string(std::string& out, std::string_view text) {
       continue;
     }
     if (u >= 0x80) {
-      const std::size_t length = detail::utf8_sequence_length(text, i);
+      const std::size_t length = core::utf8_sequence_length(text, i);
       if (length == 0) {
         out.append("\\ufffd");
         ++i;

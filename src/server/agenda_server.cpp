@@ -47,6 +47,7 @@ using Poco::Net::HTTPServerResponse;
 constexpr const char* kIcsType = "text/calendar; charset=utf-8";
 constexpr const char* kJsonType = "application/json; charset=utf-8";
 constexpr const char* kTextType = "text/plain; charset=utf-8";
+constexpr const char* kHtmlType = "text/html; charset=utf-8";
 constexpr const char* kAllow = "GET, HEAD";
 constexpr int kMaxKeepAliveRequests = 1000;
 // Set on a response written straight to the socket (Poco's sent() does not know about it).
@@ -55,9 +56,10 @@ constexpr const char* kSentMarker = "X-Concerto-Sent";
 // Renders a body from the store, given the store's last change (for DTSTAMP).
 using BodyRenderer = std::function<core::Result<std::string>(std::int64_t last_change)>;
 
-enum class Route { kCalendar, kEvents, kStatus, kHealth, kUnknown };
+enum class Route { kIndex, kCalendar, kEvents, kStatus, kHealth, kUnknown };
 
 Route route_of(std::string_view path) {
+  if (path == "/") return Route::kIndex;
   if (path == "/calendar.ics") return Route::kCalendar;
   if (path == "/api/events") return Route::kEvents;
   if (path == "/api/feeds/status") return Route::kStatus;
@@ -135,6 +137,53 @@ void send_text(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, st
   response.setContentType(type);
   response.set("Cache-Control", "no-store");
   send_bytes(response, text);
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '<':
+        out.append("&lt;");
+        break;
+      case '>':
+        out.append("&gt;");
+        break;
+      case '&':
+        out.append("&amp;");
+        break;
+      case '"':
+        out.append("&quot;");
+        break;
+      case '\'':
+        out.append("&#39;");
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// The landing page until the HTML agenda lands: what this server offers and how to subscribe.
+std::string index_html(const std::string& title) {
+  const std::string name = html_escape(title);
+  return "<!DOCTYPE html>\n<html lang=\"fr\">\n<head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+         "<title>" +
+         name + "</title></head>\n<body>\n<main>\n<h1>" + name +
+         "</h1>\n"
+         "<p>L'agenda commun des partenaires du réseau, fusionné et mis à jour chaque heure.</p>\n"
+         "<h2>S'abonner</h2>\n<ul>\n"
+         "<li><a href=\"/calendar.ics\">calendar.ics</a> : ajoutez cette adresse à Google "
+         "Agenda (« À partir de l'URL »), Apple Calendrier (« Nouvel abonnement »), Outlook "
+         "(« S'abonner à partir du web ») ou Thunderbird (« Nouvel agenda sur le réseau »).</li>\n"
+         "</ul>\n<h2>Données</h2>\n<ul>\n"
+         "<li><a href=\"/api/events\">/api/events</a> : les événements en JSON "
+         "(<code>?from=AAAA-MM-JJ&amp;to=AAAA-MM-JJ</code>)</li>\n"
+         "<li><a href=\"/api/feeds/status\">/api/feeds/status</a> : l'état de chaque flux "
+         "partenaire</li>\n</ul>\n</main>\n</body>\n</html>\n";
 }
 
 void send_json_error(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
@@ -293,6 +342,10 @@ void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& r
     return;
   }
   switch (route) {
+    case Route::kIndex:
+      send_text(response, HTTPResponse::HTTP_OK, index_html(options.agenda.calendar.name),
+                kHtmlType);
+      return;
     case Route::kCalendar:
       // Query parameters are ignored (clients add cache-busters); one rendering serves all.
       serve_cached(

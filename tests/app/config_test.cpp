@@ -47,9 +47,9 @@ TEST_F(ConfigTest, ResolvesRelativePathsAgainstTheConfigFolder) {
 
 TEST_F(ConfigTest, AppliesSetOverridesOverTheFile) {
   write("config/concerto.ini", "[server]\nlisten = 127.0.0.1:8080\n[site]\ntimezone = UTC\n");
-  auto settings = load_settings(config_file(), {"server.listen=127.0.0.1:9999",
-                                                "site.timezone=America/Montreal",
-                                                "fetch.max_bytes=2MiB", "fetch.allow=127.0.0.0/8, ::1/128"});
+  auto settings = load_settings(config_file(),
+                                {"server.listen=127.0.0.1:9999", "site.timezone=America/Montreal",
+                                 "fetch.max_bytes=2MiB", "fetch.allow=127.0.0.0/8, ::1/128"});
   ASSERT_TRUE(settings) << settings.error();
   EXPECT_EQ(settings->listen_port, 9999);
   EXPECT_EQ(settings->timezone, "America/Montreal");

@@ -38,7 +38,8 @@ bool sanitized() {
 }
 
 TEST(Ingest, ReadsAFeedInAWorkerProcessLikeInThisOne) {
-  IngestRequest request = request_for(calendar(event(1) + event(2, "RRULE:FREQ=WEEKLY;COUNT=3\r\n")));
+  IngestRequest request =
+      request_for(calendar(event(1) + event(2, "RRULE:FREQ=WEEKLY;COUNT=3\r\n")));
   IngestResult local = ingest(request);
   IngestResult remote = ingest_in_worker(request, CONCERTO_BINARY);
   ASSERT_TRUE(remote.ok) << remote.error;
@@ -53,8 +54,8 @@ TEST(Ingest, ReadsAFeedInAWorkerProcessLikeInThisOne) {
 }
 
 TEST(Ingest, ReportsAnHtmlPageAsNotACalendar) {
-  IngestResult result = ingest_in_worker(request_for("<!DOCTYPE html><html><body>Erreur</body></html>"),
-                                         CONCERTO_BINARY);
+  IngestResult result = ingest_in_worker(
+      request_for("<!DOCTYPE html><html><body>Erreur</body></html>"), CONCERTO_BINARY);
   EXPECT_FALSE(result.ok);
   EXPECT_FALSE(result.error.empty());
 }

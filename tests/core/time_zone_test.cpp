@@ -37,7 +37,8 @@ TEST(TimeZone, ReadsRepeatedWallTimesAsTheirFirstOccurrence) {
   // 02:30 happens twice on 2026-10-25: first at +02:00 (00:30 UTC).
   EXPECT_EQ(paris->to_utc({{2026, 10, 25}, 2, 30, 0}), utc_of(2026, 10, 25, 0, 30));
   EXPECT_EQ(paris->to_utc({{2026, 10, 25}, 3, 0, 0}), utc_of(2026, 10, 25, 2, 0));
-  EXPECT_EQ(paris->to_local(utc_of(2026, 10, 25, 1, 30)), (LocalDateTime{{2026, 10, 25}, 2, 30, 0}));
+  EXPECT_EQ(paris->to_local(utc_of(2026, 10, 25, 1, 30)),
+            (LocalDateTime{{2026, 10, 25}, 2, 30, 0}));
 }
 
 TEST(TimeZone, MapsWindowsAndPrefixedNamesToOlsonNames) {

@@ -58,7 +58,7 @@ class Deployment : public ::testing::Test {
     dir_ = testing::make_temp_dir();
     config_ = dir_ + "/concerto.ini";
     write_file(config_, "[storage]\ndatabase = sqlite:" + dir_ +
-                            "/concerto.db\n[feeds]\ndirectory = " CONCERTO_SOURCE_DIR
+                            "/state/concerto.db\n[feeds]\ndirectory = " CONCERTO_SOURCE_DIR
                             "/feeds\n[server]\nlisten = 127.0.0.1:0\n");
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -94,8 +94,8 @@ TEST_F(Deployment, FetchExitsNonZeroOnlyWhenTheConfigurationIsUnusable) {
             0);
   // A feed whose file is gone is a failed feed, not a failed command.
   write_file(dir_ + "/gone.ini", "path = nowhere.ics\n");
-  auto with_broken = run_concerto(
-      {"fetch", "--config", config_, "--set", "feeds.directory=" + dir_});
+  auto with_broken =
+      run_concerto({"fetch", "--config", config_, "--set", "feeds.directory=" + dir_});
   EXPECT_EQ(with_broken.exit_code, 0) << with_broken.err;
   EXPECT_NE(with_broken.out.find("failed"), std::string::npos) << with_broken.out;
 }
@@ -103,14 +103,20 @@ TEST_F(Deployment, FetchExitsNonZeroOnlyWhenTheConfigurationIsUnusable) {
 TEST_F(Deployment, ServesTheMergedCalendarWithConditionalRequests) {
   ServerProcess server(config_args());
   ASSERT_TRUE(server.running()) << server.log();
-  // The scheduler fetches every feed at start; wait (bounded) for them.
+  // The scheduler fetches every feed at start; wait (bounded) until all of them are stored, so
+  // that the store does not change under the conditional requests below.
+  int feeds = 0;
+  for (const auto& entry : fs::directory_iterator(CONCERTO_SOURCE_DIR "/feeds")) {
+    feeds += entry.path().extension() == ".ini" ? 1 : 0;
+  }
+  ASSERT_GE(feeds, 5);
   Response status;
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < 600; ++i) {
     status = get(server.port(), "/api/feeds/status");
-    if (status.status == 200 && count(status.body, "\"last_success\":\"") >= 5) break;
+    if (status.status == 200 && count(status.body, "\"last_success\":\"") == feeds) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_GE(count(status.body, "\"last_success\":\""), 5) << status.body;
+  ASSERT_EQ(count(status.body, "\"last_success\":\""), feeds) << status.body;
 
   Response calendar = get(server.port(), "/calendar.ics");
   ASSERT_EQ(calendar.status, 200);
@@ -122,7 +128,8 @@ TEST_F(Deployment, ServesTheMergedCalendarWithConditionalRequests) {
   ASSERT_TRUE(calendar.headers.has("ETag"));
   ASSERT_TRUE(calendar.headers.has("Last-Modified"));
 
-  Response by_etag = get(server.port(), "/calendar.ics", {{"If-None-Match", calendar.headers.get("ETag")}});
+  Response by_etag =
+      get(server.port(), "/calendar.ics", {{"If-None-Match", calendar.headers.get("ETag")}});
   EXPECT_EQ(by_etag.status, 304);
   EXPECT_TRUE(by_etag.body.empty());
   Response by_date = get(server.port(), "/calendar.ics",
@@ -175,6 +182,20 @@ TEST_F(Deployment, ASecondServerOnTheSamePortFailsToStart) {
       << second.err;
 }
 
+TEST_F(Deployment, ServesALandingPageWithTheEscapedSiteTitle) {
+  std::vector<std::string> args = config_args();
+  args.insert(args.end(), {"--set", "site.title=<Agenda & \"co\">"});
+  ServerProcess server(args);
+  ASSERT_TRUE(server.running()) << server.log();
+  Response page = get(server.port(), "/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers.getContentType(), "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<h1>&lt;Agenda &amp; &quot;co&quot;&gt;</h1>"), std::string::npos)
+      << page.body;
+  EXPECT_NE(page.body.find("href=\"/calendar.ics\""), std::string::npos);
+  EXPECT_EQ(page.body.find("<Agenda"), std::string::npos);
+}
+
 TEST_F(Deployment, ExportWritesIcsAndJsonWithinTheDates) {
   auto ics = run_concerto({"export", "--config", config_, "--format", "ics"});
   ASSERT_EQ(ics.exit_code, 0) << ics.err;
@@ -187,15 +208,17 @@ TEST_F(Deployment, ExportWritesIcsAndJsonWithinTheDates) {
   auto list = parser.parse(json.out).extract<Poco::JSON::Object::Ptr>()->getArray("events");
   ASSERT_GE(list->size(), 1u);
   for (std::size_t i = 0; i < list->size(); ++i) {
-    const std::string start = list->getObject(static_cast<unsigned>(i))->getValue<std::string>("start");
+    const std::string start =
+        list->getObject(static_cast<unsigned>(i))->getValue<std::string>("start");
     const std::string end = list->getObject(static_cast<unsigned>(i))->getValue<std::string>("end");
     EXPECT_LE(start.substr(0, 10), "2027-10-31") << start;
     EXPECT_GE(end.substr(0, 10), "2027-10-01") << end;
   }
   EXPECT_NE(run_concerto({"export", "--config", config_, "--format", "xml"}).exit_code, 0);
-  EXPECT_NE(run_concerto({"export", "--config", config_, "--format", "json", "--from", "2027-02-30"})
-                .exit_code,
-            0);
+  EXPECT_NE(
+      run_concerto({"export", "--config", config_, "--format", "json", "--from", "2027-02-30"})
+          .exit_code,
+      0);
 }
 
 TEST_F(Deployment, CheckListsEventsAndProblemsWithLineNumbers) {

@@ -405,7 +405,7 @@ TEST_F(AgendaServerTest, AnswersUnknownPathsWith404) {
   const Reply reply = get("/calendar.ics/../etc/passwd");
   EXPECT_EQ(reply.status, 404);
   EXPECT_EQ(get("/nope").status, 404);
-  EXPECT_EQ(get("/").status, 404);
+  EXPECT_EQ(get("/index.html").status, 404);
 }
 
 TEST_F(AgendaServerTest, AnswersOtherMethodsWith405AndAllow) {
