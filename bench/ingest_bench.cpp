@@ -70,8 +70,11 @@ void BM_NormalizeAndExpand(benchmark::State& state) {
   for (auto _ : state) {
     auto events = parsed->events;
     concerto::normalize::normalize_events(events, {"bench", "Europe/Paris", ""}, problems);
-    auto occurrences =
-        concerto::normalize::expand_occurrences(events, {1767225600, 1893456000}, limits, problems);
+    concerto::normalize::ExpansionWindow window;
+    window.from_utc = 1767225600;  // 2026-01-01
+    window.to_utc = 1893456000;    // 2030-01-01
+    window.timezone = "Europe/Paris";
+    auto occurrences = concerto::normalize::expand_occurrences(events, window, limits, problems);
     benchmark::DoNotOptimize(occurrences.data());
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));

@@ -224,8 +224,10 @@ int command_export(const Arguments& args) {
   auto settings = settings_from(args);
   if (!settings) return 2;
   core::ZonePtr zone = core::find_zone(settings->timezone);
-  const std::int64_t now = now_utc();
-  render::JsonWindow window{now - 366 * 86400LL, now + 731 * 86400LL};
+  const std::int64_t now = core::unix_now();
+  const server::ServerOptions defaults;  // the same default window as GET /api/events
+  render::JsonWindow window{now - defaults.json_past_days * 86400LL,
+                            now + defaults.json_future_days * 86400LL};
   for (const char* name : {"from", "to"}) {
     auto it = args.options.find(name);
     if (it == args.options.end()) continue;
@@ -282,10 +284,9 @@ int command_check(const Arguments& args) {
     if (!loaded) return 2;
     settings = std::move(*loaded);
   }
-  request.feed.timezone = settings.timezone;
   request.site_timezone = settings.timezone;
   request.limits = settings.limits;
-  request.now_utc = now_utc();
+  request.now_utc = core::unix_now();
   fetch::FetchRequest read;
   read.path = file;
   read.max_bytes = settings.max_bytes;
@@ -325,7 +326,8 @@ int command_serve(const Arguments& args) {
   if (!settings) return 2;
   auto store = open_store(*settings);
   if (!store) return 2;
-  std::vector<std::string> ids;
+  // Feeds whose file was removed go; a feed whose file has a mistake keeps its last events.
+  std::vector<std::string> ids = settings->skipped_feed_ids;
   for (const auto& feed : settings->feeds) ids.push_back(feed.id);
   if (auto removed = store->remove_feeds_except(ids); !removed) {
     std::cerr << "concerto serve: " << removed.error() << "\n";

@@ -116,7 +116,6 @@ core::Status read_feed(const fs::path& file, const Settings& settings, core::Fee
   }
   feed.id = file.stem().string();
   feed.refresh_seconds = settings.default_refresh_seconds;
-  feed.timezone = settings.timezone;
   Reader reader(*ini);
   reader.text("name", feed.name);
   reader.text("partner", feed.partner);
@@ -143,9 +142,12 @@ core::Status read_feed(const fs::path& file, const Settings& settings, core::Fee
                    [&](const char* f) { return feed.format == f; })) {
     return core::Error{"format = \"" + feed.format + "\": expected auto, ics, rss, atom or html"};
   }
-  auto zone = core::canonical_zone_name(feed.timezone);
-  if (!zone) return core::Error{"timezone = \"" + feed.timezone + "\": unknown time zone"};
-  feed.timezone = *zone;
+  // Empty: floating times take the calendar's X-WR-TIMEZONE, else the site's zone.
+  if (!feed.timezone.empty()) {
+    auto zone = core::canonical_zone_name(feed.timezone);
+    if (!zone) return core::Error{"timezone = \"" + feed.timezone + "\": unknown time zone"};
+    feed.timezone = *zone;
+  }
   return core::ok_status();
 }
 
@@ -319,6 +321,7 @@ core::Result<Settings> load_settings(const std::string& config_file,
     }
     if (auto status = read_feed(file, settings, feed); !status) {
       settings.feed_errors.push_back(file.string() + ": " + status.error());
+      settings.skipped_feed_ids.push_back(file.stem().string());
       continue;
     }
     settings.feeds.push_back(std::move(feed));

@@ -42,7 +42,8 @@ struct Settings {
   core::IngestLimits limits;
 
   std::vector<core::FeedConfig> feeds;
-  std::vector<std::string> feed_errors;  // feeds/*.ini files that were skipped, and why
+  std::vector<std::string> feed_errors;       // feeds/*.ini files that were skipped, and why
+  std::vector<std::string> skipped_feed_ids;  // their ids: their stored events are kept
 };
 
 // `overrides` are "section.key=value" strings from --set. Fails when the configuration itself

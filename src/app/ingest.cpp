@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -94,6 +95,13 @@ IngestResult ingest(const IngestRequest& request) {
       return result;
     }
     result.format = parsed->format;
+    // A document cut short is most likely a broken download: storing it would drop the events
+    // after the cut, so the refresh fails and the last good events stay.
+    if (!parsed->complete) {
+      result.error = "the document ends before END:VCALENDAR (cut short?); " +
+                     std::to_string(parsed->events.size()) + " events read were not stored";
+      return result;
+    }
     result.refresh_seconds = parsed->refresh_seconds;
     normalize::FeedDefaults defaults;
     defaults.feed_id = request.feed.id;
@@ -107,12 +115,24 @@ IngestResult ingest(const IngestRequest& request) {
     normalize::ExpansionWindow window;
     window.from_utc = request.now_utc - std::int64_t{request.limits.expand_past_days} * 86400;
     window.to_utc = request.now_utc + std::int64_t{request.limits.expand_future_days} * 86400;
+    window.now_utc = request.now_utc;
+    window.timezone = defaults.timezone;
     result.occurrences =
         normalize::expand_occurrences(parsed->events, window, request.limits, result.problems);
     result.events = std::move(parsed->events);
-    if (result.events.empty() && result.format.empty()) {
-      result.error = "no events found";
-      return result;
+    // Every event refused is a broken feed, not an emptied agenda: the last good events stay.
+    if (result.events.empty()) {
+      const auto refused = std::count_if(
+          result.problems.begin(), result.problems.end(),
+          [](const core::Problem& p) { return p.severity == core::Severity::kError; });
+      if (refused > 0) {
+        const auto first = std::find_if(
+            result.problems.begin(), result.problems.end(),
+            [](const core::Problem& p) { return p.severity == core::Severity::kError; });
+        result.error = "no usable event: " + std::to_string(refused) + " error" +
+                       (refused > 1 ? "s" : "") + ", the first: " + core::describe(*first);
+        return result;
+      }
     }
     result.ok = true;
   } catch (const std::exception& e) {

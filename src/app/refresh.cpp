@@ -5,15 +5,10 @@
 #include <iostream>
 
 #include "app/ingest.h"
+#include "core/civil_time.h"
 #include "fetch/fetcher.h"
 
 namespace concerto::app {
-
-std::int64_t now_utc() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 RefreshOutcome refresh_feed(const core::FeedConfig& feed, const Settings& settings,
                             store::Store& store, const std::string& worker_binary) {
@@ -29,7 +24,7 @@ RefreshOutcome refresh_feed(const core::FeedConfig& feed, const Settings& settin
     status = **previous;
   }
   status.feed_id = feed.id;
-  status.last_fetch = now_utc();
+  status.last_fetch = core::unix_now();
 
   auto record_failure = [&](std::string error) {
     status.error = error;
@@ -141,14 +136,14 @@ std::int64_t RefreshScheduler::next_due(const core::FeedConfig& feed) {
 
 void RefreshScheduler::run() {
   while (true) {
-    std::int64_t soonest = now_utc() + 3600;
+    std::int64_t soonest = core::unix_now() + 3600;
     for (const core::FeedConfig& feed : settings_.feeds) {
       {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
       }
       const std::int64_t due = next_due(feed);
-      if (due <= now_utc()) {
+      if (due <= core::unix_now()) {
         RefreshOutcome outcome = refresh_feed(feed, settings_, store_, worker_binary_);
         std::cerr << "refresh " << feed.id << ": " << outcome.status << ", " << outcome.events
                   << " events" << (outcome.error.empty() ? "" : ", " + outcome.error) << "\n";
@@ -158,7 +153,7 @@ void RefreshScheduler::run() {
       }
     }
     std::unique_lock lock(mutex_);
-    const auto wait = std::chrono::seconds(std::max<std::int64_t>(1, soonest - now_utc()));
+    const auto wait = std::chrono::seconds(std::max<std::int64_t>(1, soonest - core::unix_now()));
     if (wake_.wait_for(lock, wait, [this] { return stopping_; })) return;
   }
 }

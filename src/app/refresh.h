@@ -52,6 +52,4 @@ class RefreshScheduler {
   std::thread thread_;
 };
 
-std::int64_t now_utc();
-
 }  // namespace concerto::app

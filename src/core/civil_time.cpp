@@ -1,6 +1,7 @@
 #include "core/civil_time.h"
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -70,6 +71,12 @@ LocalDateTime civil_from_seconds(std::int64_t seconds) {
   }
   return LocalDateTime{civil_from_days(days), static_cast<int>(rest / 3600),
                        static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60)};
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string format_iso_date(const Date& date) {

@@ -39,6 +39,9 @@ Date add_days(const Date& date, std::int64_t days);
 std::int64_t seconds_from_civil(const LocalDateTime& time);
 LocalDateTime civil_from_seconds(std::int64_t seconds);
 
+// The current time, seconds since the epoch (UTC).
+std::int64_t unix_now();
+
 // "2026-10-19", "2026-10-19T09:30:00", "20261019", "20261019T093000".
 std::string format_iso_date(const Date& date);
 std::string format_iso_local(const LocalDateTime& time);

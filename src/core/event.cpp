@@ -8,6 +8,16 @@ std::string EventTime::key() const {
   return format_ics_local(civil_from_seconds(utc)) + "Z";
 }
 
+std::int64_t EventTime::sort_seconds() const {
+  if (all_day) return days_from_civil(date) * 86400;
+  if (floating()) return seconds_from_civil(local);
+  return utc;
+}
+
+std::string recurrence_key(const Event& event) {
+  return event.recurrence_id ? event.recurrence_id->key() : std::string();
+}
+
 const char* to_string(EventStatus status) {
   switch (status) {
     case EventStatus::kConfirmed:

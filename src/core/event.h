@@ -22,6 +22,9 @@ struct EventTime {
   std::int64_t utc = 0;  // timed: the instant, seconds since the epoch (set by normalize)
 
   bool floating() const { return !all_day && tzid.empty(); }
+  // Seconds to order and window times by: the instant of a timed value, midnight UTC of a
+  // date, the wall time read as UTC for a floating value.
+  std::int64_t sort_seconds() const;
   // A stable text key: "20261019" for dates, the UTC instant "20261019T073000Z" otherwise.
   std::string key() const;
   bool operator==(const EventTime&) const = default;
@@ -60,6 +63,9 @@ struct Occurrence {
   EventTime end;
   bool from_override = false;  // the fields come from the override event, not the series
 };
+
+// "" for a series or single event, else the key of its RECURRENCE-ID.
+std::string recurrence_key(const Event& event);
 
 const char* to_string(EventStatus status);
 std::optional<EventStatus> event_status_from_string(const std::string& text);

@@ -1,6 +1,7 @@
 #pragma once
 // Small text helpers shared by the stages. All work on UTF-8 bytes.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +10,7 @@ namespace concerto::core {
 
 std::string_view trim(std::string_view text);
 std::string ascii_lower(std::string_view text);
+std::string ascii_upper(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
 bool is_valid_utf8(std::string_view text);
 // Length of the valid UTF-8 sequence starting at text[at] (1 for ASCII); 0 when it is invalid
@@ -23,5 +25,9 @@ std::string clean_line(std::string_view text);
 bool is_http_url(std::string_view url);
 std::vector<std::string> split(std::string_view text, char separator);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// 64-bit FNV-1a: a stable (not cryptographic) hash for made-up UIDs and ETags.
+std::uint64_t fnv1a64(std::string_view text);
+// Sixteen lower-case hex digits.
+std::string hex64(std::uint64_t value);
 
 }  // namespace concerto::core

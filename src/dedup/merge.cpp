@@ -5,7 +5,7 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "core/civil_time.h"
+#include "core/event.h"
 
 namespace concerto::dedup {
 namespace {
@@ -13,14 +13,6 @@ namespace {
 int priority_of(const std::map<std::string, int>& feed_priority, const std::string& feed_id) {
   const auto found = feed_priority.find(feed_id);
   return found == feed_priority.end() ? 0 : found->second;
-}
-
-// Timed events by their instant, all-day ones at midnight UTC of their date, floating ones as if
-// their wall time were UTC.
-std::int64_t start_instant(const core::EventTime& time) {
-  if (time.all_day) return core::days_from_civil(time.date) * 86400;
-  if (time.floating()) return core::seconds_from_civil(time.local);
-  return time.utc;
 }
 
 struct Ranked {
@@ -75,9 +67,7 @@ std::vector<MergedEvent> merge_by_uid(const std::vector<core::Event>& events,
       if (ranked.front().feed_id != event.feed_id) continue;  // another feed won this uid
       sources = ranked;
     }
-    keys.push_back({start_instant(event.start),
-                    event.recurrence_id ? event.recurrence_id->key() : std::string(),
-                    merged.size()});
+    keys.push_back({event.start.sort_seconds(), core::recurrence_key(event), merged.size()});
     merged.push_back({event, std::move(sources)});
   }
 

@@ -53,10 +53,6 @@ bool has_end(const core::Event& event) {
          event.end.utc != 0;
 }
 
-std::string recurrence_key(const core::Event& event) {
-  return event.recurrence_id ? event.recurrence_id->key() : std::string();
-}
-
 // Which of two copies of the same (uid, recurrence-id) in one feed to keep.
 bool newer(const core::Event& candidate, const core::Event& kept) {
   return std::tie(candidate.sequence, candidate.last_modified) >
@@ -108,7 +104,7 @@ void normalize_events(std::vector<core::Event>& events, const FeedDefaults& defa
   std::vector<core::Event> unique;
   unique.reserve(events.size());
   for (core::Event& event : events) {
-    auto key = std::make_pair(event.uid, recurrence_key(event));
+    auto key = std::make_pair(event.uid, core::recurrence_key(event));
     auto [it, inserted] = seen.emplace(key, unique.size());
     if (inserted) {
       unique.push_back(std::move(event));

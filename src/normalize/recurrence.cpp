@@ -3,6 +3,7 @@
 #include <libical/ical.h>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -12,31 +13,37 @@
 namespace concerto::normalize {
 namespace {
 
-// Instances examined per series, in or out of the window: bounds the time a FREQ=SECONDLY rule
-// starting decades ago can cost (the worker's CPU limit is the backstop).
-constexpr int kMaxIterations = 500000;
+// Instances examined per series and per feed, in or out of the window: bounds what rules like
+// FREQ=SECONDLY can cost (the worker's CPU limit is the backstop).
+constexpr int kMaxIterationsPerSeries = 500000;
+constexpr std::int64_t kMaxIterationsPerFeed = 2000000;
 
 struct IteratorDeleter {
   void operator()(icalrecur_iterator* iterator) const { icalrecur_iterator_free(iterator); }
 };
 using IteratorPtr = std::unique_ptr<icalrecur_iterator, IteratorDeleter>;
 
-icaltimetype to_ical(const core::EventTime& time) {
+icaltimetype ical_date(const core::Date& date) {
   icaltimetype out = icaltime_null_time();
-  if (time.all_day) {
-    out.year = time.date.year;
-    out.month = time.date.month;
-    out.day = time.date.day;
-    out.is_date = 1;
-    return out;
-  }
-  out.year = time.local.date.year;
-  out.month = time.local.date.month;
-  out.day = time.local.date.day;
-  out.hour = time.local.hour;
-  out.minute = time.local.minute;
-  out.second = time.local.second;
-  return out;  // floating: the iterator works on wall-clock times of the series' zone
+  out.year = date.year;
+  out.month = date.month;
+  out.day = date.day;
+  out.is_date = 1;
+  return out;
+}
+
+// Floating: the iterator works on wall-clock times of the series' zone.
+icaltimetype ical_local(const core::LocalDateTime& time) {
+  icaltimetype out = ical_date(time.date);
+  out.is_date = 0;
+  out.hour = time.hour;
+  out.minute = time.minute;
+  out.second = time.second;
+  return out;
+}
+
+icaltimetype to_ical(const core::EventTime& time) {
+  return time.all_day ? ical_date(time.date) : ical_local(time.local);
 }
 
 core::EventTime instance_time(const core::EventTime& start, const core::TimeZone* zone,
@@ -51,11 +58,7 @@ core::EventTime instance_time(const core::EventTime& start, const core::TimeZone
   return out;
 }
 
-std::int64_t start_seconds(const core::EventTime& time) {
-  return time.all_day ? core::days_from_civil(time.date) * 86400 : time.utc;
-}
-
-// The instance of `start` shifted like the series' first instance to its end.
+// The instance `start` shifted like the series' first instance to its end.
 core::EventTime shifted_end(const core::Event& series, const core::EventTime& instance,
                             const core::TimeZone* zone) {
   core::EventTime end = series.end;
@@ -76,108 +79,178 @@ core::EventTime shifted_end(const core::Event& series, const core::EventTime& in
 }
 
 bool overlaps(const core::Occurrence& occurrence, const ExpansionWindow& window) {
-  return start_seconds(occurrence.end) > window.from_utc &&
-         start_seconds(occurrence.start) < window.to_utc;
+  return occurrence.end.sort_seconds() > window.from_utc &&
+         occurrence.start.sort_seconds() < window.to_utc;
 }
 
-// Matching key of an instance: EXDATE/RECURRENCE-ID may name it in another zone, or by date.
-std::string instance_key(const core::EventTime& time) { return time.key(); }
+// How EXDATE, RDATE and RECURRENCE-ID values name an instance: by date in an all-day series
+// (whatever form the value has), by instant otherwise.
+std::string match_key(const core::EventTime& time, bool all_day_series) {
+  if (all_day_series) return core::format_ics_date(time.all_day ? time.date : time.local.date);
+  return time.key();
+}
 
 void warn(core::Problems& problems, const core::Event& event, std::string message) {
   problems.push_back({core::Severity::kWarning, event.source_line, event.uid, std::move(message)});
 }
 
-// Expands one series to its instance start times (wall-clock), RDATEs added, EXDATEs removed.
-std::vector<core::EventTime> series_instances(const core::Event& series, const core::TimeZone* zone,
-                                              const ExpansionWindow& window,
-                                              const core::IngestLimits& limits,
-                                              core::Problems& problems) {
-  std::vector<core::EventTime> instances;
-  const std::int64_t duration = start_seconds(series.end) - start_seconds(series.start);
-  if (!series.rrule.empty()) {
+class SeriesExpander {
+ public:
+  SeriesExpander(const ExpansionWindow& window, const core::IngestLimits& limits,
+                 core::Problems& problems)
+      : window_(window), limits_(limits), problems_(problems) {
+    now_ = window.now_utc != 0 ? window.now_utc : window.from_utc;
+    feed_zone_ = core::find_zone(window.timezone);
+    if (!feed_zone_) feed_zone_ = core::utc_zone();
+  }
+
+  // The series' instance start times (wall-clock), RDATEs added, EXDATEs removed.
+  std::vector<core::EventTime> instances(const core::Event& series, const core::TimeZone* zone) {
+    std::vector<core::EventTime> found;
+    if (!series.rrule.empty()) found = rule_instances(series, zone);
+    // DTSTART is always the first instance, even when the rule does not match it (RFC 5545).
+    found.insert(found.begin(), series.start);
+    for (const core::EventTime& rdate : series.rdates) {
+      if (!series.start.all_day && rdate.all_day) continue;  // a date cannot start a timed series
+      core::EventTime instance = rdate;
+      if (series.start.all_day) {
+        instance = series.start;
+        instance.date = rdate.all_day ? rdate.date : rdate.local.date;
+      }
+      found.push_back(std::move(instance));
+    }
+    const bool all_day = series.start.all_day;
+    std::set<std::string> excluded;
+    std::set<core::Date> excluded_dates;  // EXDATE;VALUE=DATE on a timed series
+    for (const core::EventTime& exdate : series.exdates) {
+      if (exdate.all_day && !all_day) {
+        excluded_dates.insert(exdate.date);
+      } else {
+        excluded.insert(match_key(exdate, all_day));
+      }
+    }
+    std::set<std::string> listed;
+    std::vector<core::EventTime> kept;
+    for (core::EventTime& instance : found) {
+      const std::string key = match_key(instance, all_day);
+      if (excluded.count(key) != 0 || !listed.insert(key).second) continue;
+      if (!all_day && excluded_dates.count(instance.local.date) != 0) continue;
+      kept.push_back(std::move(instance));
+    }
+    return kept;
+  }
+
+ private:
+  std::vector<core::EventTime> rule_instances(const core::Event& series,
+                                              const core::TimeZone* zone) {
     icalrecurrencetype rule = icalrecurrencetype_from_string(series.rrule.c_str());
     if (rule.freq == ICAL_NO_RECURRENCE) {
-      warn(problems, series,
+      warn(problems_, series,
            "RRULE not understood, only the first occurrence is kept: " + series.rrule);
-    } else {
-      // A UTC UNTIL is an instant; the iterator compares it with wall-clock times, so it is
-      // moved into the series' zone first (else the last instance can be lost).
-      if (!icaltime_is_null_time(rule.until) && !rule.until.is_date && zone != nullptr &&
-          icaltime_is_utc(rule.until)) {
-        const std::int64_t until = icaltime_as_timet(rule.until);
-        const core::LocalDateTime local = zone->to_local(until);
-        icaltimetype wall = icaltime_null_time();
-        wall.year = local.date.year;
-        wall.month = local.date.month;
-        wall.day = local.date.day;
-        wall.hour = local.hour;
-        wall.minute = local.minute;
-        wall.second = local.second;
-        rule.until = wall;
+      return {};
+    }
+    if (iterations_ >= kMaxIterationsPerFeed) {
+      warn(problems_, series,
+           "the feed's recurrence budget is spent; only the first occurrence "
+           "of this series is kept");
+      return {};
+    }
+    adjust_until(rule, series, zone);
+    IteratorPtr iterator(icalrecur_iterator_new(rule, to_ical(series.start)));
+    if (!iterator) {
+      warn(problems_, series, "RRULE cannot be expanded: " + series.rrule);
+      return {};
+    }
+    const std::int64_t duration =
+        std::max<std::int64_t>(series.end.sort_seconds() - series.start.sort_seconds(), 1);
+    skip_to_window(iterator.get(), rule, series, zone, duration);
+
+    // Past instances keep only the latest quarter of the budget; the rest goes to the future.
+    const std::size_t budget = static_cast<std::size_t>(limits_.max_occurrences_per_series);
+    const std::size_t past_budget = std::max<std::size_t>(budget / 4, 1);
+    std::deque<core::EventTime> past;
+    std::vector<core::EventTime> future;
+    bool dropped_past = false;
+    bool cut = false;
+    int iterations = 0;
+    for (icaltimetype next = icalrecur_iterator_next(iterator.get()); !icaltime_is_null_time(next);
+         next = icalrecur_iterator_next(iterator.get())) {
+      ++iterations_;
+      if (++iterations > kMaxIterationsPerSeries || iterations_ > kMaxIterationsPerFeed) {
+        warn(problems_, series,
+             "recurrence expansion stopped after " + std::to_string(iterations) + " instances");
+        break;
       }
-      if (series.start.all_day && !icaltime_is_null_time(rule.until)) rule.until.is_date = 1;
-      IteratorPtr iterator(icalrecur_iterator_new(rule, to_ical(series.start)));
-      if (!iterator) {
-        warn(problems, series, "RRULE cannot be expanded: " + series.rrule);
-      } else {
-        int iterations = 0;
-        int in_window = 0;
-        for (icaltimetype next = icalrecur_iterator_next(iterator.get());
-             !icaltime_is_null_time(next); next = icalrecur_iterator_next(iterator.get())) {
-          if (++iterations > kMaxIterations) {
-            warn(problems, series,
-                 "recurrence expansion stopped after " + std::to_string(kMaxIterations) +
-                     " instances");
-            break;
-          }
-          core::EventTime instance = instance_time(series.start, zone, next);
-          const std::int64_t begins = start_seconds(instance);
-          if (begins >= window.to_utc) break;
-          if (begins + std::max<std::int64_t>(duration, 1) <= window.from_utc) continue;
-          if (++in_window > limits.max_occurrences_per_series) {
-            warn(problems, series,
-                 "series cut at limits.max_occurrences_per_series (" +
-                     std::to_string(limits.max_occurrences_per_series) + ")");
-            break;
-          }
-          instances.push_back(std::move(instance));
+      core::EventTime instance = instance_time(series.start, zone, next);
+      const std::int64_t begins = instance.sort_seconds();
+      if (begins >= window_.to_utc) break;
+      if (begins + duration <= window_.from_utc) continue;
+      if (begins < now_) {
+        past.push_back(std::move(instance));
+        if (past.size() > past_budget) {
+          past.pop_front();
+          dropped_past = true;
         }
+        continue;
+      }
+      if (past.size() + future.size() >= budget) {
+        cut = true;
+        break;
+      }
+      future.push_back(std::move(instance));
+    }
+    if (cut || dropped_past) {
+      warn(problems_, series,
+           "series cut at limits.max_occurrences_per_series (" +
+               std::to_string(limits_.max_occurrences_per_series) + ")" +
+               (dropped_past ? "; the oldest past occurrences were dropped" : ""));
+    }
+    std::vector<core::EventTime> out(std::make_move_iterator(past.begin()),
+                                     std::make_move_iterator(past.end()));
+    out.insert(out.end(), std::make_move_iterator(future.begin()),
+               std::make_move_iterator(future.end()));
+    return out;
+  }
+
+  // A UTC UNTIL is an instant; the iterator compares it with wall-clock times, so it is moved
+  // into the series' zone first (else the last instance can be lost or one gained). For an
+  // all-day series, the day it falls on in the feed's zone.
+  void adjust_until(icalrecurrencetype& rule, const core::Event& series,
+                    const core::TimeZone* zone) const {
+    if (icaltime_is_null_time(rule.until)) return;
+    if (!rule.until.is_date && icaltime_is_utc(rule.until)) {
+      const std::int64_t until = icaltime_as_timet(rule.until);
+      if (series.start.all_day) {
+        rule.until = ical_date(feed_zone_->to_local(until).date);
+      } else if (zone != nullptr) {
+        rule.until = ical_local(zone->to_local(until));
       }
     }
+    if (series.start.all_day) rule.until.is_date = 1;
   }
-  // DTSTART is always the first instance, even when the rule does not match it (RFC 5545).
-  const bool first_listed = std::any_of(instances.begin(), instances.end(), [&](const auto& t) {
-    return instance_key(t) == instance_key(series.start);
-  });
-  if (!first_listed) instances.insert(instances.begin(), series.start);
-  for (const core::EventTime& rdate : series.rdates) {
-    core::EventTime instance = rdate;
-    if (!series.start.all_day && rdate.all_day) continue;  // a date cannot start a timed series
-    if (series.start.all_day && !rdate.all_day) {
-      instance = series.start;
-      instance.date = rdate.local.date;
-    }
-    instances.push_back(std::move(instance));
+
+  // Rules without COUNT can start near the window instead of at DTSTART (decades of a
+  // FREQ=MINUTELY rule would otherwise be walked one by one).
+  void skip_to_window(icalrecur_iterator* iterator, const icalrecurrencetype& rule,
+                      const core::Event& series, const core::TimeZone* zone,
+                      std::int64_t duration) const {
+    if (rule.count != 0) return;
+    const std::int64_t target = window_.from_utc - duration - 2 * 86400;
+    if (series.start.sort_seconds() >= target) return;
+    const icaltimetype start = series.start.all_day
+                                   ? ical_date(core::civil_from_seconds(target).date)
+                                   : ical_local(zone != nullptr ? zone->to_local(target)
+                                                                : core::civil_from_seconds(target));
+    icalrecur_iterator_set_start(iterator, start);  // on failure the walk starts at DTSTART
   }
-  std::set<std::string> excluded;
-  std::set<core::Date> excluded_dates;  // EXDATE;VALUE=DATE on a timed series
-  for (const core::EventTime& exdate : series.exdates) {
-    if (exdate.all_day && !series.start.all_day) {
-      excluded_dates.insert(exdate.date);
-    } else {
-      excluded.insert(instance_key(exdate));
-    }
-  }
-  std::set<std::string> listed;
-  std::vector<core::EventTime> kept;
-  for (core::EventTime& instance : instances) {
-    const std::string key = instance_key(instance);
-    if (excluded.count(key) != 0 || !listed.insert(key).second) continue;
-    if (!instance.all_day && excluded_dates.count(instance.local.date) != 0) continue;
-    kept.push_back(std::move(instance));
-  }
-  return kept;
-}
+
+  const ExpansionWindow& window_;
+  const core::IngestLimits& limits_;
+  core::Problems& problems_;
+  std::int64_t now_ = 0;
+  core::ZonePtr feed_zone_;
+  std::int64_t iterations_ = 0;  // across the feed
+};
 
 }  // namespace
 
@@ -185,24 +258,29 @@ std::vector<core::Occurrence> expand_occurrences(const std::vector<core::Event>&
                                                  const ExpansionWindow& window,
                                                  const core::IngestLimits& limits,
                                                  core::Problems& problems) {
-  // Overrides by (uid, original start key), so each can replace the instance it names.
-  std::map<std::pair<std::string, std::string>, const core::Event*> overrides;
-  std::set<std::string> series_uids;
+  std::map<std::string, bool> series_all_day;  // uid -> is the series all-day
   for (const core::Event& event : events) {
-    if (event.recurrence_id) {
-      overrides[{event.uid, instance_key(*event.recurrence_id)}] = &event;
-    } else if (event.recurring()) {
-      series_uids.insert(event.uid);
+    if (!event.recurrence_id && event.recurring()) series_all_day[event.uid] = event.start.all_day;
+  }
+  // Overrides by (uid, instance key), so each can replace the instance it names.
+  std::set<std::pair<std::string, std::string>> overridden;
+  for (const core::Event& event : events) {
+    if (!event.recurrence_id) continue;
+    auto series = series_all_day.find(event.uid);
+    if (series != series_all_day.end()) {
+      overridden.insert({event.uid, match_key(*event.recurrence_id, series->second)});
     }
   }
 
+  SeriesExpander expander(window, limits, problems);
   std::vector<core::Occurrence> occurrences;
   for (const core::Event& event : events) {
     if (event.recurrence_id) {
       // An override stands on its own; when its series exists it was also named by it.
-      core::Occurrence occurrence{event.feed_id, event.uid, event.recurrence_id,
-                                  event.start,   event.end, series_uids.count(event.uid) != 0};
-      if (!occurrence.from_override) occurrence.recurrence_id.reset();
+      const bool of_series = series_all_day.count(event.uid) != 0;
+      core::Occurrence occurrence{
+          event.feed_id, event.uid, of_series ? event.recurrence_id : std::nullopt,
+          event.start,   event.end, of_series};
       if (overlaps(occurrence, window)) occurrences.push_back(std::move(occurrence));
       continue;
     }
@@ -213,9 +291,8 @@ std::vector<core::Occurrence> expand_occurrences(const std::vector<core::Event>&
       continue;
     }
     core::ZonePtr zone = event.start.all_day ? nullptr : core::find_zone(event.start.tzid);
-    for (core::EventTime& instance :
-         series_instances(event, zone.get(), window, limits, problems)) {
-      if (overrides.count({event.uid, instance_key(instance)}) != 0) continue;  // replaced
+    for (core::EventTime& instance : expander.instances(event, zone.get())) {
+      if (overridden.count({event.uid, match_key(instance, event.start.all_day)}) != 0) continue;
       core::Occurrence occurrence{
           event.feed_id, event.uid, instance, instance, shifted_end(event, instance, zone.get()),
           false};
@@ -223,7 +300,7 @@ std::vector<core::Occurrence> expand_occurrences(const std::vector<core::Event>&
     }
   }
   std::sort(occurrences.begin(), occurrences.end(), [](const auto& a, const auto& b) {
-    const auto sa = start_seconds(a.start), sb = start_seconds(b.start);
+    const auto sa = a.start.sort_seconds(), sb = b.start.sort_seconds();
     if (sa != sb) return sa < sb;
     return a.uid < b.uid;
   });

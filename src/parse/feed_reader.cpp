@@ -45,31 +45,42 @@ std::string detect_text_format(std::string_view text) {
   return format;
 }
 
-// The first characters of `text` on one line, printable, for an error message.
-std::string sample(std::string_view text, std::size_t characters) {
-  std::string out;
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < text.size() && count < characters; ++count) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t length = 1;
-    if (c >= 0xF0) {
-      length = 4;
-    } else if (c >= 0xE0) {
-      length = 3;
-    } else if (c >= 0xC0) {
-      length = 2;
-    }
-    if (c < 0x20 || c == 0x7F) {
-      out += ' ';
-    } else if (c >= 0x80 && (c < 0xC0 || i + length > text.size())) {
-      out += '?';
-      length = 1;
-    } else {
-      out.append(text.substr(i, length));
-    }
-    i += length;
+bool is_binary(std::string_view head) {
+  const auto controls = std::count_if(head.begin(), head.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r' && byte != '\f') ||
+           byte == 0x7F;
+  });
+  return controls * 16 > static_cast<std::ptrdiff_t>(head.size());  // more than 1 byte in 16
+}
+
+// What kind of content `text` is, for an error message: never the content itself, which may
+// come from an internal URL and is published on the feed status page.
+std::string describe_content(std::string_view text, std::size_t size) {
+  const std::string bytes = " (" + std::to_string(size) + " bytes)";
+  const std::string_view head = skip_bom_and_space(text).substr(0, kSniffBytes);
+  if (head.empty()) return "is empty" + bytes;
+  std::string kind;
+  const std::string format = detect_text_format(head);
+  const std::string lower = core::ascii_lower(head);
+  if (is_binary(head)) {
+    kind = "binary data";
+  } else if (format == "rss") {
+    kind = "an RSS feed";
+  } else if (format == "atom") {
+    kind = "an Atom feed";
+  } else if (format == "html" ||
+             (head.front() == '<' && (lower.find("<head") != std::string::npos ||
+                                      lower.find("<body") != std::string::npos))) {
+    kind = "an HTML page";
+  } else if (head.front() == '<') {
+    kind = "an XML document that is not RSS or Atom";
+  } else if (head.front() == '{' || head.front() == '[') {
+    kind = "JSON";
+  } else {
+    kind = "plain text";
   }
-  return std::string(core::trim(out));
+  return "looks like " + kind + bytes;
 }
 
 }  // namespace
@@ -86,9 +97,10 @@ std::string detect_format(std::string_view bytes) {
 
 core::Result<ParsedFeed> read_feed(std::string_view bytes, std::string_view format,
                                    const core::IngestLimits& limits, core::Problems& problems) {
-  if (format != "auto" && format != "" && format != "ics" && format != "rss" && format != "atom") {
+  if (format != "auto" && format != "" && format != "ics" && format != "rss" && format != "atom" &&
+      format != "html") {
     return core::Error{"unknown feed format \"" + std::string(format) +
-                       "\" (expected auto, ics, rss or atom)"};
+                       "\" (expected auto, ics, rss, atom or html)"};
   }
   auto text = decode_to_utf8(bytes, problems);
   if (!text) return core::Error{text.error()};
@@ -101,16 +113,14 @@ core::Result<ParsedFeed> read_feed(std::string_view bytes, std::string_view form
   std::string chosen = (format == "auto" || format.empty()) ? detected : std::string(format);
   if (chosen == "ics" && detected != "ics") {
     return core::Error{
-        "the feed is configured as ics but the content is not an iCalendar "
-        "document: it starts with \"" +
-        sample(skip_bom_and_space(*text), 40) + "\""};
+        "the feed is configured as ics but the content is not an iCalendar document: it " +
+        describe_content(*text, bytes.size())};
   }
   if (chosen == "rss" || chosen == "atom" || chosen == "html") {
     return core::Error{"RSS/Atom/HTML reading is not available yet (issue 4)"};
   }
   if (chosen != "ics") {
-    return core::Error{"not a calendar: the content starts with \"" +
-                       sample(skip_bom_and_space(*text), 40) + "\""};
+    return core::Error{"not a calendar: the content " + describe_content(*text, bytes.size())};
   }
   auto document = read_ics(*text, limits, problems);
   if (!document) return core::Error{document.error()};
@@ -120,6 +130,7 @@ core::Result<ParsedFeed> read_feed(std::string_view bytes, std::string_view form
   feed.calendar_name = std::move(document->calendar_name);
   feed.default_tzid = std::move(document->default_tzid);
   feed.refresh_seconds = document->refresh_seconds;
+  feed.complete = document->complete;
   return feed;
 }
 

@@ -20,10 +20,12 @@ struct ParsedFeed {
   std::string calendar_name;  // X-WR-CALNAME / NAME for ICS
   std::string default_tzid;
   std::optional<std::int64_t> refresh_seconds;  // the feed's own refresh hint
+  bool complete = true;  // false when the document was cut short (no END:VCALENDAR)
 };
 
-// `format` is "auto" (detected from the content), "ics", "rss" or "atom". Problems go to
-// `problems`; the result fails only when nothing usable could be read.
+// `format` is "auto" (detected from the content), "ics", "rss", "atom" or "html". Problems go
+// to `problems`; the result fails only when nothing usable could be read. Error messages
+// describe the content (kind and size), never quote it.
 core::Result<ParsedFeed> read_feed(std::string_view bytes, std::string_view format,
                                    const core::IngestLimits& limits, core::Problems& problems);
 

@@ -1,27 +1,21 @@
 #include "parse/ics_lines.h"
 
+#include "core/text.h"
+
 namespace concerto::parse {
 namespace {
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
 
 // Parses "NAME;P=V;Q="x:y":value"; false when there is no ':' outside quotes.
 bool parse_content_line(std::string_view line, IcsProperty& property) {
   std::size_t i = 0;
   while (i < line.size() && line[i] != ';' && line[i] != ':') ++i;
   if (i == line.size()) return false;
-  property.name = upper(line.substr(0, i));
+  property.name = core::ascii_upper(line.substr(0, i));
   while (i < line.size() && line[i] == ';') {
     ++i;
     const std::size_t name_start = i;
     while (i < line.size() && line[i] != '=' && line[i] != ';' && line[i] != ':') ++i;
-    IcsParameter parameter{upper(line.substr(name_start, i - name_start)), {}};
+    IcsParameter parameter{core::ascii_upper(line.substr(name_start, i - name_start)), {}};
     if (i < line.size() && line[i] == '=') {
       ++i;
       bool quoted = false;
@@ -53,27 +47,16 @@ const std::string* IcsProperty::parameter(std::string_view wanted) const {
   return nullptr;
 }
 
-std::vector<IcsProperty> read_own_properties(std::string_view span, int first_line) {
+std::vector<IcsProperty> read_all_properties(std::string_view span, int first_line) {
   std::vector<IcsProperty> properties;
   std::string unfolded;
   int unfolded_line = 0;
-  int depth = 0;  // 1 inside the span's own component
-  bool first = true;
   const auto flush = [&] {
     if (unfolded_line == 0) return;
     IcsProperty property;
     if (parse_content_line(unfolded, property)) {
       property.line = unfolded_line;
-      // A span without its own BEGIN line (the calendar header) is all own properties.
-      if (first && property.name != "BEGIN") depth = 1;
-      first = false;
-      if (property.name == "BEGIN") {
-        ++depth;
-      } else if (property.name == "END") {
-        --depth;
-      } else if (depth == 1) {
-        properties.push_back(std::move(property));
-      }
+      properties.push_back(std::move(property));
     }
     unfolded.clear();
     unfolded_line = 0;
@@ -100,6 +83,23 @@ std::vector<IcsProperty> read_own_properties(std::string_view span, int first_li
     ++line;
   }
   flush();
+  return properties;
+}
+
+std::vector<IcsProperty> read_own_properties(std::string_view span, int first_line) {
+  std::vector<IcsProperty> all = read_all_properties(span, first_line);
+  std::vector<IcsProperty> properties;
+  // A span without its own BEGIN line (the calendar header) is all own properties.
+  int depth = (!all.empty() && all.front().name != "BEGIN") ? 1 : 0;
+  for (IcsProperty& property : all) {
+    if (property.name == "BEGIN") {
+      ++depth;
+    } else if (property.name == "END") {
+      --depth;
+    } else if (depth == 1) {
+      properties.push_back(std::move(property));
+    }
+  }
   return properties;
 }
 

@@ -28,6 +28,9 @@ struct IcsProperty {
 // component's properties. `first_line` is the document line of the span's first line.
 std::vector<IcsProperty> read_own_properties(std::string_view span, int first_line);
 
+// Every content line of the span in order, BEGIN/END and nested components' lines included.
+std::vector<IcsProperty> read_all_properties(std::string_view span, int first_line);
+
 // RFC 5545 TEXT unescaping: \n \N \, \; \\ (unknown escapes keep the character).
 std::string unescape_text(std::string_view text);
 

@@ -23,14 +23,6 @@ bool is_top_level_only(std::string_view component) {
          component == "VFREEBUSY" || component == "VTIMEZONE";
 }
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
 // One unfolded content line, fed piece by piece (one piece per physical line) so that a huge
 // line is never copied: only its first kPrefixBytes and its value count are kept.
 class LogicalLine {
@@ -60,7 +52,7 @@ class LogicalLine {
       const char c = piece[i];
       if (state_ == State::kName) {
         if (c == ';' || c == ':') {
-          name_ = upper(std::string_view(prefix_).substr(0, name_length_));
+          name_ = core::ascii_upper(std::string_view(prefix_).substr(0, name_length_));
           counted_ = -1;
           for (std::size_t k = 0; k < kCountedProperties.size(); ++k) {
             if (name_ == kCountedProperties[k]) counted_ = static_cast<int>(k);
@@ -92,7 +84,8 @@ class LogicalLine {
   bool active() const { return active_; }
   void finish() {
     active_ = false;
-    if (state_ == State::kName) name_ = upper(std::string_view(prefix_).substr(0, name_length_));
+    if (state_ == State::kName)
+      name_ = core::ascii_upper(std::string_view(prefix_).substr(0, name_length_));
   }
   std::size_t offset() const { return offset_; }
   int line() const { return line_; }
@@ -197,8 +190,8 @@ class Prescanner {
                   std::to_string(limits_.max_line_bytes) + ")");
     }
     const std::string& name = current_.name();
-    if (name == "BEGIN") return begin(upper(current_.value()), line, end_offset);
-    if (name == "END") return end(upper(current_.value()), line, end_offset);
+    if (name == "BEGIN") return begin(core::ascii_upper(current_.value()), line, end_offset);
+    if (name == "END") return end(core::ascii_upper(current_.value()), line, end_offset);
     if (stack_.empty()) {
       if (!seen_calendar_) {
         return fail("not an iCalendar document: line " + std::to_string(line) +
@@ -365,6 +358,7 @@ class Prescanner {
     if (!stack_.empty()) {
       report(core::Severity::kWarning, stack_.front().line, "BEGIN:VCALENDAR has no END:VCALENDAR");
     }
+    layout_.complete = stack_.empty();
     if (in_header_) header_end_ = text_.size();
     for (const auto& [name, entry] : ignored_) {
       report(core::Severity::kWarning, entry.second,

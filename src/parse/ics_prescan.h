@@ -23,6 +23,7 @@ struct IcsLayout {
   std::string_view header;  // the VCALENDAR's own property lines (before the first component)
   int header_line = 0;      // 1-based line of the header's first line
   int line_count = 0;
+  bool complete = false;  // END:VCALENDAR was reached: the document was not cut short
 };
 
 // Splits a VCALENDAR into its components in one O(n) pass (CRLF, LF or CR line ends; folded

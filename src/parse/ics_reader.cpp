@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 
 #include "core/text.h"
 #include "core/time_zone.h"
@@ -53,6 +52,10 @@ std::optional<RawTime> parse_raw_time(std::string_view text, std::string& why) {
   raw.utc = text.size() == 16;
   core::Date& date = raw.local.date;
   date = {read_digits(text, 0, 4), read_digits(text, 4, 2), read_digits(text, 6, 2)};
+  if (date.year == 0) {
+    why = "year 0 does not exist";
+    return std::nullopt;
+  }
   if (date.month < 1 || date.month > 12) {
     why = "month " + std::to_string(date.month) + " does not exist";
     return std::nullopt;
@@ -89,21 +92,6 @@ struct TimeValue {
   core::ZonePtr zone;
   core::LocalDateTime wall;
 };
-
-std::string hex64(std::uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
-
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
 
 std::string text_or_empty(const char* text) { return text != nullptr ? text : ""; }
 
@@ -270,7 +258,7 @@ class EventReader {
       if (!value) return false;
       if (value->time.all_day == start.time.all_day) {
         end = value->time;
-        check_order(*dtend_);
+        if (end_in_range(*dtend_, start)) check_order(*dtend_);
         return true;
       }
       warn(dtend_->line, "DTEND " + dtend_->value + " and DTSTART " + dtstart_->value +
@@ -278,15 +266,35 @@ class EventReader {
     } else if (duration_ != nullptr) {
       if (const auto duration = parse_duration(duration_->value)) {
         end = add_duration(start, *duration);
-        check_order(*duration_);
+        if (end_in_range(*duration_, start)) check_order(*duration_);
         return true;
       }
       warn(duration_->line, "DURATION " + duration_->value + " is not a duration; ignored");
     }
-    // RFC 5545 3.6.1: a date lasts one day, a date-time takes no time.
-    end = start.time;
-    if (end.all_day) end.date = core::add_days(end.date, 1);
+    end = default_end(start);
     return true;
+  }
+
+  // RFC 5545 3.6.1: a date lasts one day, a date-time takes no time.
+  static core::EventTime default_end(const TimeValue& start) {
+    core::EventTime end = start.time;
+    if (end.all_day) end.date = core::add_days(end.date, 1);
+    return end;
+  }
+
+  // Years 1..9999 only: an end past them (DURATION:P9999999W) cannot be stored or written.
+  bool end_in_range(const IcsProperty& property, const TimeValue& start) {
+    const core::EventTime& end = event_.end;
+    if (end.all_day ? core::is_valid(end.date)
+                    : core::is_valid(end.local) &&
+                          (end.floating() || core::is_valid(core::civil_from_seconds(end.utc)))) {
+      return true;
+    }
+    event_.end = default_end(start);
+    warn(property.line, property.name + " " + property.value +
+                            " ends outside the years 1 to 9999; the event is read as " +
+                            (start.time.all_day ? "lasting one day" : "taking no time"));
+    return false;
   }
 
   core::EventTime add_duration(const TimeValue& start, const icaldurationtype& duration) {
@@ -307,6 +315,10 @@ class EventReader {
     // Days are nominal (same wall time on a later day), hours exact (RFC 5545 3.3.6).
     const core::LocalDateTime nominal =
         core::civil_from_seconds(core::seconds_from_civil(start.wall) + sign * days * 86400);
+    if (!core::is_valid(nominal)) {  // refused by end_in_range; no zone lookup that far out
+      end.local = nominal;
+      return end;
+    }
     if (!start.zone) {
       end.local = core::civil_from_seconds(core::seconds_from_civil(nominal) + sign * exact);
       return end;
@@ -379,7 +391,8 @@ class EventReader {
     event_.uid = text_or_empty(icalcomponent_get_uid(component));
     event_.summary = text_or_empty(icalcomponent_get_summary(component));
     if (event_.uid.empty()) {
-      event_.uid = "concerto-" + hex64(fnv1a(dtstart_->value + "\n" + event_.summary));
+      event_.uid =
+          "concerto-" + core::hex64(core::fnv1a64(dtstart_->value + "\n" + event_.summary));
       warn(span_.line, "UID is missing; generated " + event_.uid + " from DTSTART and SUMMARY");
     }
     uid_ = event_.uid;
@@ -462,6 +475,7 @@ core::Result<IcsDocument> read_ics(std::string_view text, const core::IngestLimi
   auto layout = prescan_ics(text, limits, problems);
   if (!layout) return core::Error{layout.error()};
   IcsDocument document;
+  document.complete = layout->complete;
   ZoneResolver zones(layout->timezones, problems);
   read_calendar_properties(*layout, zones, document, problems);
   document.events.reserve(layout->events.size());

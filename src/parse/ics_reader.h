@@ -20,6 +20,7 @@ struct IcsDocument {
   std::string calendar_name;                    // X-WR-CALNAME, NAME
   std::string default_tzid;                     // X-WR-TIMEZONE, canonical
   std::optional<std::int64_t> refresh_seconds;  // REFRESH-INTERVAL or X-PUBLISHED-TTL
+  bool complete = false;  // ends with END:VCALENDAR (false: likely a cut-short download)
 };
 
 // `text` is UTF-8 (see decode.h). Times with a TZID get their canonical zone and UTC instant:
@@ -29,7 +30,8 @@ struct IcsDocument {
 // matches no system zone has its times converted to UTC (warning); an unknown TZID without one
 // is read as floating (warning). Events are skipped (error, with the line) when DTSTART is
 // missing, a date or time value is impossible, or the RRULE is malformed or can never match
-// (libical would spin on it). Fails only when nothing of the document is usable (not a
+// (libical would spin on it). An end (DTEND or DTSTART + DURATION) outside years 1..9999 is
+// replaced by the default end (warning). Fails only when nothing of the document is usable (not a
 // VCALENDAR, a limit hit on the whole file).
 core::Result<IcsDocument> read_ics(std::string_view text, const core::IngestLimits& limits,
                                    core::Problems& problems);

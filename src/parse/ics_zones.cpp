@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -9,8 +10,10 @@
 #include <string_view>
 
 #include "core/civil_time.h"
+#include "core/text.h"
 #include "parse/ical_handles.h"
 #include "parse/ics_lines.h"
+#include "parse/rrule_check.h"
 
 namespace concerto::parse {
 namespace {
@@ -169,6 +172,212 @@ core::ZonePtr build_from_vtimezone_uncached(const std::string& tzid, std::string
   });
 }
 
+// libical expands every observance of a VTIMEZONE over two centuries: a FREQ=MINUTELY
+// observance or thousands of RDATEs cost tens of seconds and hundreds of megabytes.
+constexpr int kMaxObservances = 400;
+constexpr int kMaxObservanceRdates = 400;  // summed over the VTIMEZONE's observances
+constexpr int kMaxOffsetSeconds = 18 * 3600;
+
+// What is wrong with a VTIMEZONE, and on which line.
+struct ZoneRefusal {
+  int line = 0;
+  std::string why;
+};
+
+// Seconds east of UTC for "+HHMM" or "-HHMMSS"; nullopt when malformed or past 18 hours.
+std::optional<int> parse_utc_offset(std::string_view text) {
+  text = core::trim(text);
+  if (text.size() != 5 && text.size() != 7) return std::nullopt;
+  if (text[0] != '+' && text[0] != '-') return std::nullopt;
+  int fields[3] = {0, 0, 0};
+  for (std::size_t i = 1; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    int& field = fields[(i - 1) / 2];
+    field = field * 10 + (text[i] - '0');
+  }
+  if (fields[1] > 59 || fields[2] > 59) return std::nullopt;
+  const int seconds = fields[0] * 3600 + fields[1] * 60 + fields[2];
+  if (seconds > kMaxOffsetSeconds) return std::nullopt;
+  return text[0] == '-' ? -seconds : seconds;
+}
+
+// The date of an observance's DTSTART, nullopt when malformed. RFC 5545 wants a local
+// date-time; a date or a UTC time is read too (libical accepts them).
+std::optional<core::Date> observance_start_date(std::string_view text) {
+  text = core::trim(text);
+  if (text.size() == 16 && text[15] == 'Z') text.remove_suffix(1);
+  if (text.size() != 8 && (text.size() != 15 || text[8] != 'T')) return std::nullopt;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i != 8 && (text[i] < '0' || text[i] > '9')) return std::nullopt;
+  }
+  const auto number = [&](std::size_t from, std::size_t count) {
+    int value = 0;
+    for (std::size_t i = from; i < from + count; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  core::LocalDateTime time{{number(0, 4), number(4, 2), number(6, 2)}, 0, 0, 0};
+  if (text.size() == 15) {
+    time.hour = number(9, 2);
+    time.minute = number(11, 2);
+    time.second = number(13, 2);
+  }
+  if (!core::is_valid(time)) return std::nullopt;
+  return time.date;
+}
+
+// The last year libical is asked to expand a zone to (core scans offsets up to 2100).
+constexpr int kExpandToYear = 2100;
+// libical spends about 0.1 ms per zone change it expands: a document's own zone may have this
+// many (an Outlook zone has about 1,000: two yearly rules from 1601).
+constexpr std::int64_t kMaxZoneChanges = 3000;
+
+// Why an observance's RRULE may not be expanded, nullopt when it may; adds an upper bound of
+// the changes it expands to to `changes`.
+std::optional<std::string> check_observance_rrule(const std::string& rule, const core::Date& start,
+                                                  std::int64_t& changes) {
+  const std::string upper = core::ascii_upper(rule);
+  bool yearly = false;
+  std::int64_t months = 0, month_days = 0, week_days = 0, interval = 1, count = 0;
+  int last_year = kExpandToYear;
+  for (const std::string& part : core::split(upper, ';')) {
+    const std::size_t equals = part.find('=');
+    const std::string_view name = std::string_view(part).substr(0, equals);
+    const std::string value = equals == std::string::npos ? "" : part.substr(equals + 1);
+    const auto values = static_cast<std::int64_t>(core::split(value, ',').size());
+    const auto number = [&] { return std::max<std::int64_t>(1, std::atoll(value.c_str())); };
+    if (name == "FREQ") {
+      yearly = value == "YEARLY";
+    } else if (name == "BYMONTH") {
+      months = values;
+    } else if (name == "BYMONTHDAY") {
+      month_days = values;
+    } else if (name == "BYDAY") {
+      for (const std::string& day : core::split(value, ',')) week_days += day.size() > 2 ? 1 : 5;
+    } else if (name == "INTERVAL") {
+      interval = number();
+    } else if (name == "COUNT") {
+      count = number();
+    } else if (name == "UNTIL") {
+      last_year = std::min(last_year, std::atoi(value.substr(0, 4).c_str()));
+    } else if (name != "BYSETPOS" && name != "WKST") {
+      // A zone changes once a year at its observance's DTSTART time; other parts multiply it.
+      return std::string(name) + " is not allowed in an observance";
+    }
+  }
+  if (!yearly) return std::string("an observance must repeat with FREQ=YEARLY");
+  if (auto why = check_rrule(upper, start)) return why;
+  const bool by_day = month_days > 0 || week_days > 0;
+  const std::int64_t per_year = std::min<std::int64_t>(
+      366, (months > 0 ? months : (by_day ? 12 : 1)) *
+               (month_days > 0 ? month_days : (week_days > 0 ? week_days : 1)));
+  const std::int64_t years = std::max(0, last_year - start.year + 1);
+  std::int64_t expanded = per_year * ((years + interval - 1) / interval);
+  if (count > 0) expanded = std::min(expanded, count);
+  changes += expanded;
+  return std::nullopt;
+}
+
+class VtimezoneCheck {
+ public:
+  std::optional<ZoneRefusal> run(const ComponentSpan& span) {
+    // Kept alive for the whole pass: observances point into it.
+    const std::vector<IcsProperty> properties = read_all_properties(span.text, span.line);
+    int depth = 0;  // 1 in the VTIMEZONE, 2 in one of its components
+    for (const IcsProperty& property : properties) {
+      if (property.name == "BEGIN") {
+        if (++depth == 2) begin(property);
+      } else if (property.name == "END") {
+        if (depth-- == 2 && in_observance_) end();
+      } else if (depth == 2 && in_observance_) {
+        read(property);
+      }
+      if (refusal_) return refusal_;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  void refuse(int line, std::string why) {
+    if (!refusal_) refusal_ = ZoneRefusal{line, std::move(why)};
+  }
+
+  void begin(const IcsProperty& property) {
+    const std::string name = core::ascii_upper(core::trim(property.value));
+    in_observance_ = name == "STANDARD" || name == "DAYLIGHT";
+    if (!in_observance_) return;
+    observance_ = Observance();
+    observance_.name = name;
+    observance_.line = property.line;
+    if (++observances_ > kMaxObservances) {
+      refuse(property.line, "more than " + std::to_string(kMaxObservances) + " observances");
+    }
+  }
+
+  void read(const IcsProperty& property) {
+    const std::string& name = property.name;
+    if (name == "TZOFFSETFROM" || name == "TZOFFSETTO") {
+      (name == "TZOFFSETFROM" ? observance_.has_from : observance_.has_to) = true;
+      if (!parse_utc_offset(property.value)) {
+        refuse(property.line, name + ":" + property.value +
+                                  " is not an offset of at most 18 hours (+HHMM or -HHMMSS)");
+      }
+    } else if (name == "DTSTART") {
+      observance_.start = observance_start_date(property.value);
+      observance_.has_start = true;
+      if (!observance_.start) {
+        refuse(property.line, "DTSTART:" + property.value + " is not a date-time");
+      }
+    } else if (name == "RRULE") {
+      observance_.rrules.push_back(&property);
+    } else if (name == "RDATE") {
+      const auto values = static_cast<int>(split_unescaped_commas(property.value).size());
+      observance_.rdates += values;
+      rdates_ += values;
+      if (rdates_ > kMaxObservanceRdates) {
+        refuse(property.line,
+               "more than " + std::to_string(kMaxObservanceRdates) + " RDATE values");
+      }
+    }
+  }
+
+  void end() {
+    in_observance_ = false;
+    const std::string what = observance_.name + " on line " + std::to_string(observance_.line);
+    if (!observance_.has_start) return refuse(observance_.line, what + " has no DTSTART");
+    if (!observance_.has_from) return refuse(observance_.line, what + " has no TZOFFSETFROM");
+    if (!observance_.has_to) return refuse(observance_.line, what + " has no TZOFFSETTO");
+    for (const IcsProperty* rrule : observance_.rrules) {
+      if (auto why = check_observance_rrule(rrule->value, *observance_.start, changes_)) {
+        return refuse(rrule->line, "RRULE:" + rrule->value + ": " + *why);
+      }
+    }
+    changes_ += 1 + static_cast<std::int64_t>(observance_.rdates);
+    if (changes_ > kMaxZoneChanges) {
+      refuse(observance_.line, "its observances expand to more than " +
+                                   std::to_string(kMaxZoneChanges) + " changes of offset by " +
+                                   std::to_string(kExpandToYear));
+    }
+  }
+
+  struct Observance {
+    std::string name;
+    int line = 0;
+    bool has_from = false;
+    bool has_to = false;
+    bool has_start = false;
+    int rdates = 0;
+    std::optional<core::Date> start;
+    std::vector<const IcsProperty*> rrules;  // into the properties `run` is reading
+  };
+
+  std::optional<ZoneRefusal> refusal_;
+  Observance observance_;
+  bool in_observance_ = false;
+  int observances_ = 0;
+  int rdates_ = 0;
+  std::int64_t changes_ = 0;  // an upper bound of what libical would expand
+};
+
 struct OwnZone {
   core::ZonePtr zone;     // as the VTIMEZONE says
   core::ZonePtr matched;  // the equivalent system zone, or nullptr
@@ -249,6 +458,12 @@ const ResolvedZone& ZoneResolver::resolve(const std::string& tzid, int line) {
 
 ResolvedZone ZoneResolver::from_vtimezone(const std::string& tzid, const ComponentSpan& span,
                                           int line) {
+  if (const std::optional<ZoneRefusal> refusal = VtimezoneCheck().run(span)) {
+    problems_.push_back({core::Severity::kWarning, refusal->line, "",
+                         "VTIMEZONE " + tzid + " is refused: " + refusal->why +
+                             "; its times are read as floating"});
+    return {};
+  }
   if (++own_zones_built_ > kMaxOwnZones) {
     problems_.push_back({core::Severity::kWarning, line, "",
                          "VTIMEZONE " + tzid + " is past the " + std::to_string(kMaxOwnZones) +

@@ -22,7 +22,10 @@ class ZoneResolver {
  public:
   ZoneResolver(const std::vector<ComponentSpan>& timezones, core::Problems& problems);
 
-  // Warns once per unknown TZID; `line` is where it was first used.
+  // Warns once per unknown TZID; `line` is where it was first used. A VTIMEZONE libical could
+  // not expand cheaply (an observance not FREQ=YEARLY, over 400 observances or 400 RDATEs, a
+  // missing or out-of-range TZOFFSETFROM/TO, over 3,000 changes by 2100) is refused with a
+  // warning naming the line, and its times are read as floating.
   const ResolvedZone& resolve(const std::string& tzid, int line);
 
  private:

@@ -8,6 +8,8 @@
 #include <set>
 #include <vector>
 
+#include "core/text.h"
+
 namespace concerto::parse {
 namespace {
 
@@ -100,6 +102,7 @@ bool valid_until(std::string_view text) {
 std::optional<std::string> parse_rule(std::string_view text, Rule& rule) {
   std::set<std::string> seen;
   bool has_freq = false, has_count = false, has_until = false;
+  std::string freq_name;
   for (std::string_view part : split(text, ';')) {
     if (part.empty()) continue;  // a trailing ';'
     const auto equals = part.find('=');
@@ -118,6 +121,7 @@ std::optional<std::string> parse_rule(std::string_view text, Rule& rule) {
       const auto found = kFreqs.find(value);
       if (found == kFreqs.end()) return "FREQ=" + std::string(value) + " is unknown";
       rule.freq = found->second;
+      freq_name = std::string(value);
       has_freq = true;
     } else if (name == "UNTIL") {
       if (!valid_until(value)) return "UNTIL=" + std::string(value) + " is not a valid date";
@@ -185,6 +189,10 @@ std::optional<std::string> parse_rule(std::string_view text, Rule& rule) {
     if ((monthly || !rule.months.empty()) && std::abs(day.ordinal) > 5) {
       return "BYDAY=" + std::to_string(day.ordinal) + "...: a month has at most 5 of a weekday";
     }
+  }
+  // libical 3.0.16 ignores BYSETPOS below FREQ=DAILY: the rule would repeat far more often.
+  if (!rule.set_positions.empty() && rule.freq < Freq::kDaily) {
+    return "BYSETPOS is not supported with FREQ=" + freq_name;
   }
   if (!rule.set_positions.empty() && rule.seconds.empty() && rule.minutes.empty() &&
       rule.hours.empty() && rule.month_days.empty() && rule.year_days.empty() &&
@@ -294,7 +302,7 @@ std::int64_t period_of(Freq freq, const core::Date& date, std::int64_t day, int 
 
 std::optional<std::string> check_satisfiable(const Rule& rule) {
   const DayFilter filter(rule);
-  const bool check_positions = !rule.set_positions.empty() && rule.freq >= Freq::kDaily;
+  const bool check_positions = !rule.set_positions.empty();
   int needed = 0;
   for (int position : rule.set_positions) {
     needed = needed == 0 ? std::abs(position) : std::min(needed, std::abs(position));
@@ -329,12 +337,8 @@ std::optional<std::string> check_satisfiable(const Rule& rule) {
 }  // namespace
 
 std::optional<std::string> check_rrule(std::string_view text, const core::Date& start) {
-  std::string upper(text);
-  for (char& c : upper) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
   Rule rule;
-  if (auto error = parse_rule(upper, rule)) return error;
+  if (auto error = parse_rule(core::ascii_upper(text), rule)) return error;
   apply_implicit_parts(rule, start);
   return check_satisfiable(rule);
 }

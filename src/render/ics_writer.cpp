@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -13,11 +12,15 @@
 #include "core/time_zone.h"
 #include "render/ics_line.h"
 #include "render/vtimezone.h"
+#include "render/writable_time.h"
 
 namespace concerto::render {
 namespace {
 
-constexpr int kLastZoneYear = 2100;       // the zone tables end there
+// VTIMEZONE years: the zone tables end in 2100, and years before 1970 in this agenda are
+// noise that would cost hundreds of observances (an event in 1601 is read with the first one).
+constexpr int kFirstZoneYear = 1970;
+constexpr int kLastZoneYear = 2100;
 constexpr int kOpenSeriesExtraYears = 2;  // VTIMEZONE years past an unbounded RRULE
 
 std::string utc_value(std::int64_t utc) {
@@ -43,13 +46,7 @@ std::string ics_duration(std::int64_t seconds) {
 
 // The year an RRULE's UNTIL names, when it has one.
 std::optional<int> until_year(std::string_view rrule) {
-  const std::string upper = [&] {
-    std::string text(rrule);
-    for (char& c : text) {
-      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    return text;
-  }();
+  const std::string upper = core::ascii_upper(rrule);
   const auto at = upper.find("UNTIL=");
   if (at == std::string::npos || at + 10 > upper.size()) return std::nullopt;
   int year = 0;
@@ -71,16 +68,6 @@ std::string rrule_value(std::string_view rrule) {
     out.erase(0, 6);
   }
   return out;
-}
-
-// FNV-1a, so that a made-up UID is the same on every run.
-std::uint64_t stable_hash(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
 }
 
 struct Organizer {
@@ -127,6 +114,7 @@ class CalendarWriter {
 
   void append_event(const dedup::MergedEvent& merged) {
     const core::Event& event = merged.event;
+    if (!is_writable(event)) return;
     line("BEGIN", "", "VEVENT");
     text_line("UID", event.uid.empty() ? made_up_uid(event) : event.uid);
     line("DTSTAMP", "", dtstamp_);
@@ -184,8 +172,9 @@ class CalendarWriter {
  private:
   struct ZoneUse {
     core::ZonePtr zone;
-    int min_year = 0;
-    int max_year = 0;
+    int min_year = kFirstZoneYear;  // of the years used inside [kFirstZoneYear, kLastZoneYear]
+    int max_year = kFirstZoneYear;
+    bool any_year = false;     // min_year and max_year hold a used year
     bool open_series = false;  // an RRULE without UNTIL starts in this zone
   };
   struct FormattedTime {
@@ -212,6 +201,14 @@ class CalendarWriter {
     return "CONFIRMED";
   }
 
+  // An event with a date the ICS grammar cannot hold (a year outside 1..9999) is left out
+  // rather than written as garbage; so are such RDATE and EXDATE values (append_time_list).
+  static bool is_writable(const core::Event& event) {
+    if (!detail::is_writable(event.start)) return false;
+    if (has_valid_end(event) && !detail::is_writable(event.end)) return false;
+    return !event.recurrence_id || detail::is_writable(*event.recurrence_id);
+  }
+
   static bool has_valid_end(const core::Event& event) {
     if (event.end.all_day != event.start.all_day) return false;
     if (event.start.all_day) return event.end.date > event.start.date;
@@ -229,12 +226,11 @@ class CalendarWriter {
     detail::append_line(events_, name, "", scratch_);
   }
 
+  // A stable hash, so that a made-up UID is the same on every run.
   std::string made_up_uid(const core::Event& event) const {
     const std::uint64_t hash =
-        stable_hash(event.feed_id + "\n" + event.start.key() + "\n" + event.summary);
-    char buffer[24];
-    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
-    return std::string(buffer) + "@" + info_.uid_domain;
+        core::fnv1a64(event.feed_id + "\n" + event.start.key() + "\n" + event.summary);
+    return core::hex64(hash) + "@" + info_.uid_domain;
   }
 
   const core::ZonePtr& zone_for(const std::string& tzid) {
@@ -243,13 +239,16 @@ class CalendarWriter {
     return found->second;
   }
 
+  // A year before kFirstZoneYear only makes the zone used (its VTIMEZONE then starts in
+  // kFirstZoneYear); it does not stretch the range down.
   ZoneUse& note_year(const core::ZonePtr& zone, int year) {
-    auto [use, inserted] = zone_uses_.try_emplace(zone->name(), ZoneUse{zone, year, year});
-    if (!inserted) {
-      use->second.min_year = std::min(use->second.min_year, year);
-      use->second.max_year = std::max(use->second.max_year, year);
-    }
-    return use->second;
+    ZoneUse& use = zone_uses_.try_emplace(zone->name(), ZoneUse{zone}).first->second;
+    if (year < kFirstZoneYear) return use;
+    year = std::min(year, kLastZoneYear);
+    use.min_year = use.any_year ? std::min(use.min_year, year) : year;
+    use.max_year = use.any_year ? std::max(use.max_year, year) : year;
+    use.any_year = true;
+    return use;
   }
 
   FormattedTime format(const core::EventTime& time) {
@@ -272,6 +271,7 @@ class CalendarWriter {
     std::vector<std::pair<std::string, std::string>> groups;  // key -> values
     std::vector<std::string> parameters;
     for (const core::EventTime& time : times) {
+      if (!detail::is_writable(time)) continue;
       const FormattedTime formatted = format(time);
       const bool utc = !formatted.value.empty() && formatted.value.back() == 'Z';
       const std::string key = formatted.parameters + (utc ? "|Z" : "|");

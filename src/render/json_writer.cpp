@@ -9,76 +9,11 @@
 #include "core/text.h"
 #include "core/time_zone.h"
 #include "render/ics_line.h"
+#include "render/json_text.h"
+#include "render/writable_time.h"
 
 namespace concerto::render {
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-
-// A JSON string: quotes, backslashes and control characters escaped, invalid UTF-8 replaced
-// by U+FFFD, and U+2028/U+2029 escaped so that the output is also safe inside JavaScript.
-void append_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x80 && c != '"' && c != '\\') {
-      std::size_t end = i + 1;
-      while (end < text.size()) {
-        const auto next = static_cast<unsigned char>(text[end]);
-        if (next < 0x20 || next >= 0x80 || next == '"' || next == '\\') break;
-        ++end;
-      }
-      out.append(text.data() + i, end - i);
-      i = end;
-      continue;
-    }
-    if (u >= 0x80) {
-      const std::size_t length = core::utf8_sequence_length(text, i);
-      if (length == 0) {
-        out.append("\\ufffd");
-        ++i;
-      } else if (length == 3 && u == 0xE2 && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-                 (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
-                  static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
-        out.append(static_cast<unsigned char>(text[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029");
-        i += 3;
-      } else {
-        out.append(text.substr(i, length));
-        i += length;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (u < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[u >> 4]);
-          out.push_back(kHex[u & 0xF]);
-        } else {
-          out.push_back(c);
-        }
-        break;
-    }
-    ++i;
-  }
-  out.push_back('"');
-}
 
 void append_digits(char* at, int value, int count) {
   for (int k = count - 1; k >= 0; --k) {
@@ -87,7 +22,7 @@ void append_digits(char* at, int value, int count) {
   }
 }
 
-// "2026-10-19T09:30:00" (years 0..9999, which is all is_valid accepts).
+// "2026-10-19T09:30:00" (years 1..9999: render_json leaves out what is_writable refuses).
 void append_iso_local(std::string& out, const core::LocalDateTime& time) {
   char buffer[19] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0',
                      'T', '0', '0', ':', '0', '0', ':', '0', '0'};
@@ -104,14 +39,8 @@ void append_string_or_null(std::string& out, std::string_view text) {
   if (text.empty()) {
     out.append("null");
   } else {
-    append_string(out, text);
+    append_json_string(out, text);
   }
-}
-
-std::int64_t instant(const core::EventTime& time) {
-  if (time.all_day) return core::days_from_civil(time.date) * 86400;
-  if (time.floating()) return core::seconds_from_civil(time.local);
-  return time.utc;
 }
 
 // The series (or single event) of one winning (feed, uid), and its overrides by recurrence key.
@@ -136,7 +65,7 @@ class OccurrenceWriter {
               const dedup::MergedEvent* series) {
     const core::Event& event = source.event;
     out_.append("{\"uid\":");
-    append_string(out_, occurrence.uid);
+    append_json_string(out_, occurrence.uid);
     out_.append(",\"recurrence_id\":");
     if (occurrence.recurrence_id) {
       append_time(*occurrence.recurrence_id);
@@ -146,9 +75,9 @@ class OccurrenceWriter {
     out_.append(",\"rrule\":");
     append_string_or_null(out_, series != nullptr ? series->event.rrule : event.rrule);
     out_.append(",\"summary\":");
-    append_string(out_, event.summary);
+    append_json_string(out_, event.summary);
     out_.append(",\"description\":");
-    append_string(out_, event.description);
+    append_json_string(out_, event.description);
     out_.append(",\"start\":");
     append_time(occurrence.start);
     out_.append(",\"end\":");
@@ -160,19 +89,19 @@ class OccurrenceWriter {
       out_.append("null");
     } else {
       const core::ZonePtr& zone = zone_for(occurrence.start.tzid);
-      append_string(out_, zone != nullptr ? zone->name() : occurrence.start.tzid);
+      append_json_string(out_, zone != nullptr ? zone->name() : occurrence.start.tzid);
     }
     out_.append(",\"location\":");
-    append_string(out_, event.location);
+    append_json_string(out_, event.location);
     out_.append(",\"url\":");
     append_string_or_null(out_, core::is_http_url(event.url) ? event.url : std::string_view());
     out_.append(",\"categories\":[");
     for (std::size_t i = 0; i < event.categories.size(); ++i) {
       if (i > 0) out_.push_back(',');
-      append_string(out_, event.categories[i]);
+      append_json_string(out_, event.categories[i]);
     }
     out_.append("],\"status\":");
-    append_string(out_, core::to_string(event.status));
+    append_json_string(out_, core::to_string(event.status));
     out_.append(",\"organizer\":");
     append_string_or_null(out_, event.organizer);
     out_.append(",\"sequence\":");
@@ -181,9 +110,9 @@ class OccurrenceWriter {
     for (std::size_t i = 0; i < source.sources.size(); ++i) {
       if (i > 0) out_.push_back(',');
       out_.append("{\"feed\":");
-      append_string(out_, source.sources[i].feed_id);
+      append_json_string(out_, source.sources[i].feed_id);
       out_.append(",\"uid\":");
-      append_string(out_, source.sources[i].uid);
+      append_json_string(out_, source.sources[i].uid);
       out_.push_back('}');
     }
     out_.append("]}");
@@ -249,8 +178,13 @@ std::string render_json(const std::vector<dedup::MergedEvent>& events,
   std::vector<Selected> selected;
   selected.reserve(occurrences.size());
   for (const core::Occurrence& occurrence : occurrences) {
-    const std::int64_t start = instant(occurrence.start);
-    const std::int64_t end = instant(occurrence.end);
+    // A date JSON (ISO 8601, four-digit years) cannot hold is left out rather than mangled.
+    if (!detail::is_writable(occurrence.start) || !detail::is_writable(occurrence.end) ||
+        (occurrence.recurrence_id && !detail::is_writable(*occurrence.recurrence_id))) {
+      continue;
+    }
+    const std::int64_t start = occurrence.start.sort_seconds();
+    const std::int64_t end = occurrence.end.sort_seconds();
     // Overlapping the window; an instant event counts when it starts inside it.
     if (start >= window.to_utc || (end <= window.from_utc && start < window.from_utc)) continue;
     const auto found = winners.find(winner_key(occurrence.feed_id, occurrence.uid));
@@ -263,8 +197,9 @@ std::string render_json(const std::vector<dedup::MergedEvent>& events,
     }
     if (source == nullptr) source = winner.series;
     if (source == nullptr) continue;
-    selected.push_back({start, &occurrence, source, winner.series,
-                        occurrence.recurrence_id ? instant(*occurrence.recurrence_id) : start});
+    selected.push_back(
+        {start, &occurrence, source, winner.series,
+         occurrence.recurrence_id ? occurrence.recurrence_id->sort_seconds() : start});
   }
   std::sort(selected.begin(), selected.end(), [](const Selected& a, const Selected& b) {
     return std::tie(a.start, a.occurrence->uid, a.recurrence, a.occurrence->feed_id) <

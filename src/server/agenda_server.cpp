@@ -21,7 +21,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -33,6 +32,7 @@
 
 #include "core/civil_time.h"
 #include "core/time_zone.h"
+#include "render/json_text.h"
 #include "server/http_util.h"
 #include "server/render_cache.h"
 
@@ -50,6 +50,9 @@ constexpr const char* kTextType = "text/plain; charset=utf-8";
 constexpr const char* kHtmlType = "text/html; charset=utf-8";
 constexpr const char* kAllow = "GET, HEAD";
 constexpr int kMaxKeepAliveRequests = 1000;
+// Longest /api/events window a client may ask for: five years, leap days included. A wider one
+// would render (and cache) a huge body for one request.
+constexpr std::int64_t kMaxWindowDays = 5 * 366;
 // Set on a response written straight to the socket (Poco's sent() does not know about it).
 constexpr const char* kSentMarker = "X-Concerto-Sent";
 
@@ -66,8 +69,6 @@ Route route_of(std::string_view path) {
   if (path == "/healthz") return Route::kHealth;
   return Route::kUnknown;
 }
-
-std::int64_t now_utc() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 std::string iso_utc_or_null(std::int64_t utc) {
   if (utc == 0) return "null";
@@ -188,7 +189,7 @@ std::string index_html(const std::string& title) {
 
 void send_json_error(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
                      std::string_view message) {
-  send_text(response, status, "{\"error\":" + json_string(message) + "}\n", kJsonType);
+  send_text(response, status, "{\"error\":" + render::json_string(message) + "}\n", kJsonType);
 }
 
 std::string status_json(const std::vector<core::FeedStatus>& statuses) {
@@ -196,11 +197,11 @@ std::string status_json(const std::vector<core::FeedStatus>& statuses) {
   for (std::size_t i = 0; i < statuses.size(); ++i) {
     const core::FeedStatus& s = statuses[i];
     if (i > 0) out += ",";
-    out += "\n{\"id\":" + json_string(s.feed_id);
+    out += "\n{\"id\":" + render::json_string(s.feed_id);
     out += ",\"last_fetch\":" + iso_utc_or_null(s.last_fetch);
     out += ",\"last_success\":" + iso_utc_or_null(s.last_success);
     out += ",\"http_code\":" + std::to_string(s.http_code);
-    out += ",\"error\":" + (s.error.empty() ? std::string("null") : json_string(s.error));
+    out += ",\"error\":" + (s.error.empty() ? std::string("null") : render::json_string(s.error));
     out += ",\"consecutive_failures\":" + std::to_string(s.consecutive_failures);
     out += ",\"event_count\":" + std::to_string(s.event_count);
     out += ",\"problem_count\":" + std::to_string(s.problem_count);
@@ -374,14 +375,14 @@ render::AgendaOptions AgendaServer::Impl::agenda_options(std::int64_t last_chang
   // DTSTAMP from the data, not the clock: the same events give the same bytes and ETag across
   // restarts and replicas.
   if (agenda.calendar.now_utc == 0) {
-    agenda.calendar.now_utc = last_change != 0 ? last_change : now_utc();
+    agenda.calendar.now_utc = last_change != 0 ? last_change : core::unix_now();
   }
   return agenda;
 }
 
 void AgendaServer::Impl::serve_events(HTTPServerRequest& request, HTTPServerResponse& response,
                                       const QueryParameters& query) {
-  const core::Date today = zone->to_local(now_utc()).date;
+  const core::Date today = zone->to_local(core::unix_now()).date;
   core::Date from = core::add_days(today, -options.json_past_days);
   core::Date to = core::add_days(today, options.json_future_days);  // inclusive
   bool seen_from = false;
@@ -407,6 +408,16 @@ void AgendaServer::Impl::serve_events(HTTPServerRequest& request, HTTPServerResp
     return;
   }
   const core::Date end = core::add_days(to, 1);
+  // The configured default window is trusted; only a window the client chose is capped.
+  if (const std::int64_t days = core::days_from_civil(end) - core::days_from_civil(from);
+      (seen_from || seen_to) && days > kMaxWindowDays) {
+    send_json_error(response, HTTPResponse::HTTP_BAD_REQUEST,
+                    "the window from " + core::format_iso_date(from) + " to " +
+                        core::format_iso_date(to) + " spans " + std::to_string(days) +
+                        " days; at most " + std::to_string(kMaxWindowDays) +
+                        " (five years) may be asked for at once");
+    return;
+  }
   render::JsonWindow window;
   window.from_utc = zone->to_utc(core::LocalDateTime{from, 0, 0, 0});
   window.to_utc = zone->to_utc(core::LocalDateTime{end, 0, 0, 0});
@@ -433,7 +444,7 @@ void AgendaServer::Impl::serve_cached(HTTPServerRequest& request, HTTPServerResp
     if (!last_change) return core::Error{"store: " + last_change.error()};
     auto rendered = body(*last_change);
     if (!rendered) return core::Error{"render: " + rendered.error()};
-    const std::int64_t modified = *last_change != 0 ? *last_change : now_utc();
+    const std::int64_t modified = *last_change != 0 ? *last_change : core::unix_now();
     return make_rendering(*generation, content_type, std::move(rendered).value(), modified);
   });
   if (!rendering) {
@@ -506,13 +517,15 @@ void AgendaServer::Impl::serve_status(HTTPServerRequest& request, HTTPServerResp
     fail(request, response, "store: " + statuses.error());
     return;
   }
-  // Statuses change without a new generation (a 304, a failed fetch): never cached.
+  // Statuses change without a new generation (a 304, a failed fetch): never cached, and no
+  // validators to revalidate with.
   response.setStatusAndReason(HTTPResponse::HTTP_OK);
   response.setContentType(kJsonType);
-  response.set("Cache-Control", "no-cache");
+  response.set("Cache-Control", "no-store");
   send_bytes(response, status_json(*statuses));
 }
 
+// Answers whether the store can be read; never cached (send_text says Cache-Control: no-store).
 void AgendaServer::Impl::serve_health(HTTPServerResponse& response) {
   const auto generation = store.generation();
   if (!generation) {

@@ -1,6 +1,6 @@
 #pragma once
 // HTTP details of the agenda server, kept apart to be tested alone: validators, content coding,
-// dates and query strings. Pure functions, thread-safe.
+// dates and query strings (JSON strings: render/json_text.h). Pure functions, thread-safe.
 
 #include <cstdint>
 #include <optional>
@@ -35,8 +35,5 @@ std::optional<std::int64_t> parse_http_date(std::string_view text);
 // decoded control character.
 using QueryParameters = std::vector<std::pair<std::string, std::string>>;
 core::Result<QueryParameters> parse_query(std::string_view query);
-
-// JSON string literal, quotes included.
-std::string json_string(std::string_view text);
 
 }  // namespace concerto::server

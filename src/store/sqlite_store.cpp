@@ -8,11 +8,11 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
-#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/civil_time.h"
+#include "core/event.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -39,16 +40,11 @@ void register_connector_once() {
   std::call_once(once, [] { Poco::Data::SQLite::Connector::registerConnector(); });
 }
 
-std::int64_t now_utc() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 bool is_memory(const std::string& path) { return path == ":memory:"; }
 
-std::string recurrence_key(const std::optional<EventTime>& recurrence_id) {
-  return recurrence_id ? recurrence_id->key() : std::string();
+// core::recurrence_key for an occurrence: "" for none, else its RECURRENCE-ID's key.
+std::string recurrence_key(const core::Occurrence& occurrence) {
+  return occurrence.recurrence_id ? occurrence.recurrence_id->key() : std::string();
 }
 
 // The recurrence_id column holds "" for none; an encoded EventTime is never empty.
@@ -57,6 +53,8 @@ std::string encode_recurrence_id(const std::optional<EventTime>& recurrence_id) 
 }
 
 // The instant used by range queries: all-day values count from their date's midnight UTC.
+// Not EventTime::sort_seconds(): a floating value is kept at the instant normalize gave it in
+// the feed's zone, not at its wall time read as UTC, so windows select it where it happens.
 std::int64_t range_utc(const EventTime& time) {
   if (!time.all_day) return time.utc;
   return core::seconds_from_civil(core::LocalDateTime{time.date, 0, 0, 0});
@@ -127,7 +125,7 @@ core::Status migrate(Session& session) {
     Transaction transaction(session);
     if (schema_version(session) >= next) continue;
     session << std::string(schema::kMigrations[static_cast<std::size_t>(next - 1)]), now;
-    std::int64_t applied_at = now_utc();
+    std::int64_t applied_at = core::unix_now();
     session << "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", use(next),
         use(applied_at), now;
     transaction.commit();
@@ -180,7 +178,7 @@ class EventBatch {
   void add(const core::Event& event) {
     feed_ids_.push_back(event.feed_id);
     uids_.push_back(event.uid);
-    recurrence_keys_.push_back(recurrence_key(event.recurrence_id));
+    recurrence_keys_.push_back(core::recurrence_key(event));
     recurrence_ids_.push_back(encode_recurrence_id(event.recurrence_id));
     summaries_.push_back(event.summary);
     descriptions_.push_back(event.description);
@@ -236,7 +234,7 @@ class OccurrenceBatch {
   void add(const core::Occurrence& occurrence) {
     feed_ids_.push_back(occurrence.feed_id);
     uids_.push_back(occurrence.uid);
-    recurrence_keys_.push_back(recurrence_key(occurrence.recurrence_id));
+    recurrence_keys_.push_back(recurrence_key(occurrence));
     recurrence_ids_.push_back(encode_recurrence_id(occurrence.recurrence_id));
     starts_.push_back(schema::encode_time(occurrence.start));
     ends_.push_back(schema::encode_time(occurrence.end));
@@ -274,7 +272,7 @@ class OccurrenceBatch {
 std::string first_duplicate(const std::vector<core::Event>& events) {
   std::set<std::pair<std::string, std::string>> seen;
   for (const core::Event& event : events) {
-    auto key = std::make_pair(event.uid, recurrence_key(event.recurrence_id));
+    auto key = std::make_pair(event.uid, core::recurrence_key(event));
     if (!seen.insert(key).second) {
       return "event uid '" + key.first + "' recurrence '" + key.second + "' appears twice: ";
     }
@@ -304,7 +302,7 @@ core::Status check_feed_ids(const std::string& feed_id, const FeedSnapshot& snap
 }
 
 void bump_generation(Session& session) {
-  std::int64_t changed_at = now_utc();
+  std::int64_t changed_at = core::unix_now();
   session << "UPDATE meta SET generation = generation + 1, last_change = ? WHERE id = 1",
       use(changed_at), now;
 }
@@ -355,12 +353,50 @@ std::int64_t read_last_change(Session& session) {
   return last_change;
 }
 
+// Answers generation() on a connection of its own, so that the server's per-request question
+// neither waits behind a long read or write on the main session nor reads a table each time:
+// PRAGMA data_version changes when any other connection (the main session included) commits,
+// and only then is the meta row read again. Not thread-safe: SqliteStore serializes the calls.
+class GenerationWatch {
+ public:
+  explicit GenerationWatch(Session session)
+      : session_(std::move(session)),
+        data_version_query_((session_ << "PRAGMA data_version", into(data_version_))) {}
+  ~GenerationWatch() {
+    try {
+      session_.close();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to report to from a destructor
+    }
+  }
+  GenerationWatch(const GenerationWatch&) = delete;
+  GenerationWatch& operator=(const GenerationWatch&) = delete;
+
+  std::int64_t generation() {
+    data_version_query_.execute();
+    if (!generation_ || data_version_ != seen_data_version_) {
+      // data_version first: a commit between the two reads shows as a change next time.
+      seen_data_version_ = data_version_;
+      generation_ = read_generation(session_);
+    }
+    return *generation_;
+  }
+
+ private:
+  Session session_;
+  std::int64_t data_version_ = 0;  // filled by data_version_query_
+  Statement data_version_query_;   // prepared once, executed on every call
+  std::int64_t seen_data_version_ = 0;
+  std::optional<std::int64_t> generation_;  // as of seen_data_version_
+};
+
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::string path, Session session)
-      : path_(std::move(path)), session_(std::move(session)) {}
+  // `watch` is empty for ":memory:", whose database another connection would not see.
+  SqliteStore(std::string path, Session session, std::unique_ptr<GenerationWatch> watch)
+      : path_(std::move(path)), session_(std::move(session)), watch_(std::move(watch)) {}
 
   ~SqliteStore() override {
+    watch_.reset();
     try {
       session_.close();
     } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to report to from a destructor
@@ -523,11 +559,16 @@ class SqliteStore final : public Store {
         });
   }
 
-  // Read from the file on every call: cheap (one indexed row) and sees other processes' commits.
+  // Sees other processes' commits at once; see GenerationWatch for what it costs.
   core::Result<std::int64_t> generation() override {
-    return guarded<std::int64_t>("reading the generation", [&]() -> core::Result<std::int64_t> {
-      return read_generation(session_);
-    });
+    if (!watch_) {
+      return guarded<std::int64_t>("reading the generation", [&]() -> core::Result<std::int64_t> {
+        return read_generation(session_);
+      });
+    }
+    return guarded<std::int64_t>(
+        watch_mutex_, "reading the generation",
+        [&]() -> core::Result<std::int64_t> { return watch_->generation(); });
   }
 
   core::Result<std::int64_t> last_change() override {
@@ -540,7 +581,12 @@ class SqliteStore final : public Store {
   // Serializes access to the session and turns every exception into an Error naming the file.
   template <class T, class Body>
   core::Result<T> guarded(const std::string& action, Body&& body) {
-    std::lock_guard lock(mutex_);
+    return guarded<T>(mutex_, action, std::forward<Body>(body));
+  }
+
+  template <class T, class Body>
+  core::Result<T> guarded(std::mutex& mutex, const std::string& action, Body&& body) {
+    std::lock_guard lock(mutex);
     try {
       core::Result<T> result = body();
       if (!result.ok()) return error(action, result.error());
@@ -559,8 +605,10 @@ class SqliteStore final : public Store {
   }
 
   const std::string path_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards session_
   Session session_;
+  std::mutex watch_mutex_;  // guards watch_'s session
+  std::unique_ptr<GenerationWatch> watch_;
 };
 
 }  // namespace
@@ -586,7 +634,16 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
       return fail(configured.error());
     }
     if (auto migrated = migrate(session); !migrated) return fail(migrated.error());
-    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(path, std::move(session)));
+    std::unique_ptr<GenerationWatch> watch;
+    if (!is_memory(path)) {
+      Session watch_session("SQLite", path);
+      if (auto configured = configure(watch_session, path); !configured) {
+        return fail(configured.error());
+      }
+      watch = std::make_unique<GenerationWatch>(std::move(watch_session));
+    }
+    return std::unique_ptr<Store>(
+        std::make_unique<SqliteStore>(path, std::move(session), std::move(watch)));
   } catch (const Poco::Exception& e) {
     return fail(e.displayText());
   } catch (const std::exception& e) {

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+
+#include "support/process.h"
 
 namespace concerto::app {
 namespace {
@@ -41,7 +44,7 @@ TEST_F(ConfigTest, ResolvesRelativePathsAgainstTheConfigFolder) {
   EXPECT_EQ(feed.path, (root_ / "feeds" / "examples" / "icpc.ics").string());
   EXPECT_EQ(feed.priority, 20);
   EXPECT_EQ(feed.refresh_seconds, 7200);
-  EXPECT_EQ(feed.timezone, "Europe/Paris");  // the site's
+  EXPECT_EQ(feed.timezone, "");  // floating times: X-WR-TIMEZONE, else the site's zone
   EXPECT_EQ(feed.partner, "ICPC");
 }
 
@@ -82,6 +85,8 @@ TEST_F(ConfigTest, SkipsABadFeedFileAndKeepsTheOthers) {
   ASSERT_EQ(settings->feeds.size(), 1u);
   EXPECT_EQ(settings->feeds[0].id, "good");
   EXPECT_EQ(settings->feed_errors.size(), 3u);
+  std::sort(settings->skipped_feed_ids.begin(), settings->skipped_feed_ids.end());
+  EXPECT_EQ(settings->skipped_feed_ids, (std::vector<std::string>{"both", "ftp", "zone"}));
 }
 
 TEST_F(ConfigTest, MapsWindowsZoneNamesOfFeeds) {
@@ -90,6 +95,21 @@ TEST_F(ConfigTest, MapsWindowsZoneNamesOfFeeds) {
   auto settings = load_settings(config_file(), {});
   ASSERT_TRUE(settings) << settings.error();
   EXPECT_EQ(settings->feeds.at(0).timezone, "Europe/Paris");
+}
+
+TEST_F(ConfigTest, LoadsTheFeedExampleOfTheReadme) {
+  const std::string readme = concerto::testing::read_file(CONCERTO_SOURCE_DIR "/README.md");
+  const auto start = readme.find("```ini\n");
+  ASSERT_NE(start, std::string::npos);
+  const auto end = readme.find("```", start + 7);
+  write("config/concerto.ini", "");
+  write("feeds/decider-ensemble.ini", readme.substr(start + 7, end - start - 7));
+  auto settings = load_settings(config_file(), {});
+  ASSERT_TRUE(settings) << settings.error();
+  ASSERT_EQ(settings->feeds.size(), 1u)
+      << (settings->feed_errors.empty() ? "" : settings->feed_errors[0]);
+  EXPECT_EQ(settings->feeds[0].priority, 30);
+  EXPECT_EQ(settings->feeds[0].format, "auto");
 }
 
 TEST(ParseDuration, ReadsUnitsAndRefusesGarbage) {

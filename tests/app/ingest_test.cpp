@@ -53,6 +53,32 @@ TEST(Ingest, ReadsAFeedInAWorkerProcessLikeInThisOne) {
   EXPECT_EQ(remote.events[0].start.utc, 1799139600);  // 2027-01-05T09:00:00Z
 }
 
+TEST(Ingest, ReadsFloatingTimesInTheFeedZoneElseTheCalendarZoneElseTheSiteZone) {
+  const std::string floating =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nX-WR-TIMEZONE:America/Montreal\r\n"
+      "BEGIN:VEVENT\r\nUID:f@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20270210T120000\r\n"
+      "SUMMARY:Webinaire\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+  IngestRequest request = request_for(floating);
+  request.feed.timezone = "";
+  IngestResult calendar_zone = ingest(request);
+  ASSERT_TRUE(calendar_zone.ok) << calendar_zone.error;
+  EXPECT_EQ(calendar_zone.events.at(0).start.tzid, "America/Montreal");
+  EXPECT_EQ(calendar_zone.events.at(0).start.utc, 1802278800);  // 2027-02-10T17:00:00Z
+
+  request.feed.timezone = "Europe/Paris";
+  IngestResult feed_zone = ingest(request);
+  EXPECT_EQ(feed_zone.events.at(0).start.utc, 1802257200);  // 2027-02-10T11:00:00Z
+
+  std::string no_calendar_zone = floating;
+  no_calendar_zone.erase(no_calendar_zone.find("X-WR-TIMEZONE"), 32);
+  request = request_for(no_calendar_zone);
+  request.feed.timezone = "";
+  request.site_timezone = "UTC";
+  IngestResult site_zone = ingest(request);
+  ASSERT_TRUE(site_zone.ok) << site_zone.error;
+  EXPECT_EQ(site_zone.events.at(0).start.utc, 1802260800);  // 2027-02-10T12:00:00Z
+}
+
 TEST(Ingest, ReportsAnHtmlPageAsNotACalendar) {
   IngestResult result = ingest_in_worker(
       request_for("<!DOCTYPE html><html><body>Erreur</body></html>"), CONCERTO_BINARY);

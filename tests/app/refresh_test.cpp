@@ -83,6 +83,44 @@ TEST_F(RefreshTest, KeepsTheLastGoodEventsWhenTheFeedBreaks) {
   EXPECT_EQ((*store_->status("partner"))->consecutive_failures, 0);
 }
 
+TEST_F(RefreshTest, KeepsTheLastGoodEventsWhenEveryEventOfTheFeedIsRefused) {
+  concerto::testing::write_file(feed_.path, kGood);
+  ASSERT_EQ(refresh().status, "ok");
+  concerto::testing::write_file(
+      feed_.path,
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+      "BEGIN:VEVENT\r\nUID:a@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20261345T093000Z\r\n"
+      "SUMMARY:Premier\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+  RefreshOutcome outcome = refresh();
+  EXPECT_EQ(outcome.status, "failed");
+  EXPECT_NE(outcome.error.find("line 7"), std::string::npos) << outcome.error;  // DTSTART
+  auto events = store_->events();
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->size(), 2u);
+}
+
+TEST_F(RefreshTest, KeepsTheLastGoodEventsWhenTheDocumentIsCutShort) {
+  concerto::testing::write_file(feed_.path, kGood);
+  ASSERT_EQ(refresh().status, "ok");
+  std::string cut = kGood;
+  cut.resize(cut.find("BEGIN:VEVENT\r\nUID:b@x"));
+  concerto::testing::write_file(feed_.path, cut);
+  RefreshOutcome outcome = refresh();
+  EXPECT_EQ(outcome.status, "failed");
+  EXPECT_NE(outcome.error.find("END:VCALENDAR"), std::string::npos) << outcome.error;
+  EXPECT_EQ(store_->events()->size(), 2u);
+}
+
+TEST_F(RefreshTest, StoresAnEmptyCalendarAsNoEvents) {
+  concerto::testing::write_file(feed_.path, kGood);
+  ASSERT_EQ(refresh().status, "ok");
+  concerto::testing::write_file(feed_.path,
+                                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+                                "END:VCALENDAR\r\n");
+  EXPECT_EQ(refresh().status, "ok");
+  EXPECT_TRUE(store_->events()->empty());
+}
+
 TEST_F(RefreshTest, KeepsTheGoodEventsOfAFeedWithOneBadEvent) {
   std::string text = kGood;
   text.insert(text.find("END:VCALENDAR"),

@@ -147,6 +147,19 @@ TEST(MergeByUid, OrdersByStartThenUidThenRecurrence) {
               ElementsAre("f:early", "f:z", "f:a", "f:b", "moved", "f:c", "f:late"));
 }
 
+// Floating times sort by their wall time read as UTC (EventTime::sort_seconds), even when
+// normalize gave them another instant in their feed's zone.
+TEST(MergeByUid, OrdersFloatingEventsByTheirWallTimeReadAsUtc) {
+  core::EventTime floating;
+  floating.local = core::LocalDateTime{core::Date{2026, 10, 19}, 9, 0, 0};
+  floating.utc = core::seconds_from_civil(floating.local) - 7200;  // as if in Paris: 07:00Z
+  const std::vector<core::Event> events = {event("f", "utc-1000", utc_at(2026, 10, 19, 10)),
+                                           event("f", "floating-0900", floating),
+                                           event("f", "utc-0800", utc_at(2026, 10, 19, 8))};
+  EXPECT_THAT(summaries(merge_by_uid(events, {})),
+              ElementsAre("f:utc-0800", "f:floating-0900", "f:utc-1000"));
+}
+
 TEST(MergeByUid, NeverMergesEventsWithoutUid) {
   const std::vector<core::Event> events = {event("a", "", utc_at(2026, 10, 19), "one"),
                                            event("b", "", utc_at(2026, 10, 19), "two"),

@@ -171,6 +171,25 @@ TEST_F(Deployment, ServesTheMergedCalendarWithConditionalRequests) {
   EXPECT_EQ(server.stop(), 0) << server.log();
 }
 
+TEST_F(Deployment, KeepsTheEventsOfAFeedWhoseFileGotAMistake) {
+  fs::create_directories(dir_ + "/feeds");
+  const std::string feed = dir_ + "/feeds/icpc.ini";
+  write_file(feed, "path = " CONCERTO_SOURCE_DIR "/feeds/examples/icpc.ics\n");
+  const std::vector<std::string> here = {"--config", config_, "--set",
+                                         "feeds.directory=" + dir_ + "/feeds"};
+  std::vector<std::string> fetch_args = {"fetch"};
+  fetch_args.insert(fetch_args.end(), here.begin(), here.end());
+  ASSERT_EQ(run_concerto(fetch_args).exit_code, 0);
+  write_file(feed,
+             "path = " CONCERTO_SOURCE_DIR "/feeds/examples/icpc.ics\ntimezone = Europe/Pariss\n");
+  ServerProcess server(here);
+  ASSERT_TRUE(server.running()) << server.log();
+  EXPECT_NE(server.log().find("Europe/Pariss"), std::string::npos) << server.log();
+  Response calendar = get(server.port(), "/calendar.ics");
+  EXPECT_GE(count(calendar.body, "BEGIN:VEVENT"), 10) << calendar.body;
+  EXPECT_NE(get(server.port(), "/api/feeds/status").body.find("\"icpc\""), std::string::npos);
+}
+
 TEST_F(Deployment, ASecondServerOnTheSamePortFailsToStart) {
   ServerProcess first(config_args());
   ASSERT_TRUE(first.running()) << first.log();

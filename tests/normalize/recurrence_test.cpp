@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/time_zone.h"
 #include "normalize/normalize.h"
 
@@ -27,7 +29,17 @@ std::int64_t utc(int y, int mo, int d, int h, int mi) {
   return core::seconds_from_civil({{y, mo, d}, h, mi, 0});
 }
 
-const ExpansionWindow kWindow{utc(2020, 1, 1, 0, 0), utc(2030, 1, 1, 0, 0)};
+ExpansionWindow window(std::int64_t from, std::int64_t to, std::int64_t now = 0,
+                       std::string timezone = "Europe/Paris") {
+  ExpansionWindow w;
+  w.from_utc = from;
+  w.to_utc = to;
+  w.now_utc = now;
+  w.timezone = std::move(timezone);
+  return w;
+}
+
+const ExpansionWindow kWindow = window(utc(2020, 1, 1, 0, 0), utc(2030, 1, 1, 0, 0));
 
 core::Event weekly_permanence() {
   core::Event series;
@@ -109,24 +121,100 @@ TEST(Recurrence, KeepsOnlyTheWindowAndCutsRunawaySeries) {
   core::IngestLimits limits;
   limits.max_occurrences_per_series = 100;
   core::Problems problems;
-  const ExpansionWindow window{utc(2027, 1, 1, 0, 0), utc(2028, 1, 1, 0, 0)};
-  auto occurrences = expand_occurrences({series}, window, limits, problems);
+  auto occurrences = expand_occurrences(
+      {series}, window(utc(2027, 1, 1, 0, 0), utc(2028, 1, 1, 0, 0)), limits, problems);
   ASSERT_EQ(occurrences.size(), 100u);
   EXPECT_EQ(occurrences.front().start.local.date, (core::Date{2027, 1, 1}));
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_NE(problems[0].message.find("max_occurrences_per_series"), std::string::npos);
 }
 
-TEST(Recurrence, StopsAMinutelyRuleFromLongAgoWithinItsIterationBudget) {
+TEST(Recurrence, StopsAMinutelyRuleWithACountWithinItsIterationBudget) {
   core::Event series = weekly_permanence();
   series.start = paris(2000, 1, 1, 0, 0);
   series.end = paris(2000, 1, 1, 0, 1);
-  series.rrule = "FREQ=MINUTELY";
+  series.rrule = "FREQ=MINUTELY;COUNT=100000000";  // COUNT forbids starting near the window
   core::Problems problems;
   auto occurrences = expand_occurrences({series}, kWindow, {}, problems);
   EXPECT_TRUE(occurrences.empty());
   ASSERT_FALSE(problems.empty());
   EXPECT_NE(problems[0].message.find("stopped"), std::string::npos);
+}
+
+TEST(Recurrence, StartsARuleWithoutCountNearTheWindowInsteadOfAtItsDistantStart) {
+  core::Event series = weekly_permanence();
+  series.start = paris(1, 1, 1, 0, 0);
+  series.start.utc = core::seconds_from_civil({{1, 1, 1}, 0, 0, 0});
+  series.end = series.start;
+  series.end.utc += 60;
+  series.rrule = "FREQ=MINUTELY;INTERVAL=30";
+  core::IngestLimits limits;
+  limits.max_occurrences_per_series = 48;
+  core::Problems problems;
+  const std::int64_t now = utc(2026, 12, 1, 0, 0);
+  auto occurrences = expand_occurrences(
+      {series}, window(utc(2026, 11, 30, 0, 0), utc(2026, 12, 2, 0, 0), now), limits, problems);
+  ASSERT_EQ(occurrences.size(), 48u);
+  for (const auto& problem : problems) {
+    EXPECT_EQ(problem.message.find("stopped"), std::string::npos) << problem.message;
+  }
+}
+
+TEST(Recurrence, SpendsADenseSeriesBudgetOnComingOccurrencesFirst) {
+  core::Event series = weekly_permanence();
+  series.start = paris(2020, 1, 1, 9, 0);
+  series.end = paris(2020, 1, 1, 9, 30);
+  series.rrule = "FREQ=HOURLY";
+  core::IngestLimits limits;
+  limits.max_occurrences_per_series = 400;
+  core::Problems problems;
+  const std::int64_t now = utc(2026, 12, 1, 0, 0);
+  auto occurrences = expand_occurrences(
+      {series}, window(utc(2025, 12, 1, 0, 0), utc(2029, 12, 1, 0, 0), now), limits, problems);
+  ASSERT_EQ(occurrences.size(), 400u);
+  const auto coming = std::count_if(occurrences.begin(), occurrences.end(),
+                                    [&](const auto& o) { return o.start.utc >= now; });
+  EXPECT_EQ(coming, 300);
+  EXPECT_EQ(occurrences[100].start.utc, now);  // the next hourly instance after the past ones
+  EXPECT_LT(occurrences[99].start.utc, now);
+}
+
+TEST(Recurrence, ReadsAUtcUntilOfAnAllDaySeriesOnTheFeedsDay) {
+  // 2026-01-07T04:59:59Z is still 6 January in Montréal: the series ends on the 6th.
+  core::Event series;
+  series.uid = "daily";
+  series.start = day(2026, 1, 5);
+  series.end = day(2026, 1, 6);
+  series.rrule = "FREQ=DAILY;UNTIL=20260107T045959Z";
+  core::Problems problems;
+  auto occurrences = expand_occurrences(
+      {series}, window(utc(2025, 1, 1, 0, 0), utc(2027, 1, 1, 0, 0), 0, "America/Montreal"), {},
+      problems);
+  ASSERT_EQ(occurrences.size(), 2u);
+  EXPECT_EQ(occurrences.back().start.date, (core::Date{2026, 1, 6}));
+}
+
+TEST(Recurrence, MatchesDateTimeExdatesAndRecurrenceIdsOfAnAllDaySeriesByDate) {
+  core::Event series;
+  series.uid = "daily";
+  series.start = day(2026, 1, 5);
+  series.end = day(2026, 1, 6);
+  series.rrule = "FREQ=DAILY;COUNT=4";
+  core::EventTime excluded = paris(2026, 1, 6, 0, 0);
+  series.exdates.push_back(excluded);
+  core::Event moved;
+  moved.uid = "daily";
+  moved.summary = "déplacé";
+  moved.recurrence_id = paris(2026, 1, 7, 0, 0);
+  moved.start = day(2026, 1, 20);
+  moved.end = day(2026, 1, 21);
+  core::Problems problems;
+  auto occurrences = expand_occurrences({series, moved}, kWindow, {}, problems);
+  ASSERT_EQ(occurrences.size(), 3u);
+  EXPECT_EQ(occurrences[0].start.date, (core::Date{2026, 1, 5}));
+  EXPECT_EQ(occurrences[1].start.date, (core::Date{2026, 1, 8}));
+  EXPECT_EQ(occurrences[2].start.date, (core::Date{2026, 1, 20}));
+  EXPECT_TRUE(occurrences[2].from_override);
 }
 
 TEST(Recurrence, GivesSingleEventsOneOccurrenceWithoutRecurrenceId) {

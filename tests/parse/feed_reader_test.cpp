@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+
 namespace concerto::parse {
 namespace {
 
@@ -45,25 +48,54 @@ TEST(FeedReader, SaysRssAtomAndHtmlAreNotAvailableYet) {
     ASSERT_FALSE(feed.ok());
     EXPECT_EQ(feed.error(), "RSS/Atom/HTML reading is not available yet (issue 4)");
   }
-  EXPECT_FALSE(read_feed(kIcs, "rss", {}, problems).ok());
 }
 
-TEST(FeedReader, RefusesContentThatIsNoCalendarQuotingItsStart) {
+// Regression: "html" passed the configuration check but read_feed said "unknown feed format".
+TEST(FeedReader, SaysReadingIsNotAvailableYetForEveryFormatTheConfigurationAccepts) {
   core::Problems problems;
-  auto feed = read_feed("{\"events\":\n[1,2,3], \"more\": \"a long tail that goes past forty\"}",
-                        "auto", {}, problems);
-  ASSERT_FALSE(feed.ok());
-  EXPECT_EQ(
-      feed.error(),
-      "not a calendar: the content starts with \"{\"events\": [1,2,3], \"more\": \"a long tail\"");
+  for (std::string_view format : {"rss", "atom", "html"}) {
+    auto feed = read_feed("<html><body>Agenda</body></html>", format, {}, problems);
+    ASSERT_FALSE(feed.ok()) << format;
+    EXPECT_EQ(feed.error(), "RSS/Atom/HTML reading is not available yet (issue 4)") << format;
+  }
 }
 
-TEST(FeedReader, RefusesNonIcsContentWhenIcsIsForced) {
+// Regression: the error quoted the body's first 40 characters, and it is published on
+// /api/feeds/status; now it says what kind of content it is and how big.
+TEST(FeedReader, DescribesContentThatIsNoCalendarWithoutQuotingIt) {
+  const std::string binary = "\x1F\x8B\x08\x01\x02\x03\x04\x05secret\x06\x07";
+  const std::pair<std::string_view, std::string> cases[] = {
+      {"{\"token\": \"s3cr3t-internal\"}", "looks like JSON (28 bytes)"},
+      {"[1, 2]", "looks like JSON (6 bytes)"},
+      {"<?xml version=\"1.0\"?><config><password>s3cr3t</password></config>",
+       "looks like an XML document that is not RSS or Atom (65 bytes)"},
+      {"<head><title>s3cr3t</title></head>", "looks like an HTML page (34 bytes)"},
+      {"root:x:0:0:s3cr3t:/root:/bin/bash\n", "looks like plain text (34 bytes)"},
+      {" \r\n\t", "is empty (4 bytes)"},
+      {"", "is empty (0 bytes)"},
+      {binary, "looks like binary data (16 bytes)"},
+  };
+  for (const auto& [body, description] : cases) {
+    core::Problems problems;
+    auto feed = read_feed(body, "auto", {}, problems);
+    ASSERT_FALSE(feed.ok()) << body;
+    EXPECT_EQ(feed.error(), "not a calendar: the content " + description);
+    EXPECT_EQ(feed.error().find("s3cr3t"), std::string::npos) << feed.error();
+    EXPECT_EQ(feed.error().find("secret"), std::string::npos) << feed.error();
+  }
+}
+
+TEST(FeedReader, RefusesNonIcsContentWhenIcsIsForcedWithoutQuotingIt) {
   core::Problems problems;
-  auto feed = read_feed("<html>Not found</html>", "ics", {}, problems);
+  auto feed = read_feed("<html>Not found: s3cr3t</html>", "ics", {}, problems);
   ASSERT_FALSE(feed.ok());
-  EXPECT_NE(feed.error().find("not an iCalendar document"), std::string::npos) << feed.error();
-  EXPECT_NE(feed.error().find("<html>Not found</html>"), std::string::npos) << feed.error();
+  EXPECT_EQ(feed.error(),
+            "the feed is configured as ics but the content is not an iCalendar document: it "
+            "looks like an HTML page (30 bytes)");
+  auto rss = read_feed("<rss version=\"2.0\"></rss>", "ics", {}, problems);
+  ASSERT_FALSE(rss.ok());
+  EXPECT_NE(rss.error().find("it looks like an RSS feed (25 bytes)"), std::string::npos)
+      << rss.error();
 }
 
 TEST(FeedReader, RefusesAnUnknownFormatName) {

@@ -93,6 +93,18 @@ TEST(IcsPrescan, ReadsComponentNamesCaseInsensitively) {
   EXPECT_EQ(layout->events.size(), 1u);
 }
 
+TEST(IcsPrescan, SaysWhetherTheDocumentReachedEndVcalendar) {
+  core::Problems problems;
+  auto whole = prescan_ics(join({"BEGIN:VCALENDAR", "BEGIN:VEVENT", "END:VEVENT", "END:VCALENDAR"}),
+                           {}, problems);
+  ASSERT_TRUE(whole.ok()) << whole.error();
+  EXPECT_TRUE(whole->complete);
+  auto cut = prescan_ics(join({"BEGIN:VCALENDAR", "BEGIN:VEVENT", "END:VEVENT"}), {}, problems);
+  ASSERT_TRUE(cut.ok()) << cut.error();
+  EXPECT_FALSE(cut->complete);
+  EXPECT_EQ(cut->events.size(), 1u);
+}
+
 TEST(IcsPrescan, RequiresBeginVcalendar) {
   core::Problems problems;
   auto layout = prescan_ics(join({"BEGIN:VEVENT", "END:VEVENT"}), {}, problems);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace concerto::parse {
 namespace {
@@ -240,6 +241,109 @@ TEST(IcsReader, ConvertsTimesOfAnUnmatchedVtimezoneToUtcWithAWarning) {
       << dump(r.problems);
 }
 
+// A VTIMEZONE "Hostile" (lines 3..) with `observances` inside, then an event in it and one in
+// UTC.
+std::string hostile_zone_calendar(const std::vector<std::string>& observances) {
+  std::string text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:Hostile\r\n";
+  for (const std::string& line : observances) text += line + "\r\n";
+  return text +
+         "END:VTIMEZONE\r\n"
+         "BEGIN:VEVENT\r\nUID:in-zone\r\nDTSTART;TZID=Hostile:20260115T100000\r\nEND:VEVENT\r\n"
+         "BEGIN:VEVENT\r\nUID:in-utc\r\nDTSTART:20260115T100000Z\r\nEND:VEVENT\r\n"
+         "END:VCALENDAR\r\n";
+}
+
+std::vector<std::string> observance(std::vector<std::string> properties,
+                                    const std::string& kind = "STANDARD") {
+  properties.insert(properties.begin(), "BEGIN:" + kind);
+  properties.push_back("END:" + kind);
+  return properties;
+}
+
+// Regression: libical spent over 20 s and 157 MB building a VTIMEZONE whose observance repeats
+// every minute; such zones are now refused before libical sees them.
+TEST(IcsReader, RefusesAHostileVtimezoneQuicklyAndReadsTheRestOfTheDocument) {
+  std::vector<std::string> many_observances;
+  for (int i = 0; i < 401; ++i) {
+    for (const std::string& line :
+         observance({"DTSTART:19700101T000000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0100"})) {
+      many_observances.push_back(line);
+    }
+  }
+  // Yearly, but six rules from 1601 (Outlook writes two) are 3,000 changes for libical.
+  std::vector<std::string> many_yearly;
+  for (int i = 0; i < 6; ++i) {
+    for (const std::string& line :
+         observance({"DTSTART:16010101T000000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200",
+                     "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"})) {
+      many_yearly.push_back(line);
+    }
+  }
+  std::vector<std::string> many_rdates =
+      observance({"DTSTART:19700101T000000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200"});
+  std::string rdate_line = "RDATE:19700101T000000";
+  for (int year = 1971; year <= 2370; ++year)
+    rdate_line += "," + std::to_string(year) + "0101T000000";
+  many_rdates.insert(many_rdates.begin() + 4, rdate_line);
+  const struct {
+    std::vector<std::string> observances;
+    int line;  // where the warning points
+    std::string_view why;
+  } cases[] = {
+      {observance({"DTSTART:19700101T000000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200",
+                   "RRULE:FREQ=MINUTELY"}),
+       9, "FREQ=YEARLY"},
+      {observance({"DTSTART:19700101T000000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200",
+                   "RRULE:FREQ=YEARLY;BYMONTH=3;BYHOUR=0,1,2,3,4,5,6;BYMINUTE=0,1,2,3,4,5"},
+                  "DAYLIGHT"),
+       9, "BYHOUR"},
+      {observance({"DTSTART:19700101T000000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200",
+                   "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"}),
+       9, "never matches"},
+      {many_observances, 3 + 2 + 400 * 5, "more than 400 observances"},
+      {many_yearly, 5 + 5 * 6, "more than 3000 changes of offset"},
+      {many_rdates, 9, "more than 400 RDATE values"},
+      {observance({"DTSTART:19700101T000000", "TZOFFSETFROM:+0100"}), 5, "no TZOFFSETTO"},
+      {observance({"DTSTART:19700101T000000", "TZOFFSETTO:+0100"}), 5, "no TZOFFSETFROM"},
+      {observance({"DTSTART:19700101T000000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+1900"}), 8,
+       "TZOFFSETTO:+1900"},
+      {observance({"DTSTART:19700101T000000", "TZOFFSETFROM:0100", "TZOFFSETTO:+0100"}), 7,
+       "TZOFFSETFROM:0100"},
+      {observance({"TZOFFSETFROM:+0100", "TZOFFSETTO:+0100"}), 5, "no DTSTART"},
+  };
+  for (const auto& c : cases) {
+    const auto started = std::chrono::steady_clock::now();
+    const Read r = read(hostile_zone_calendar(c.observances));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1)) << c.why;
+    ASSERT_EQ(r.document.events.size(), 2u) << dump(r.problems);
+    const core::Event& in_zone = r.document.events[0];
+    EXPECT_TRUE(in_zone.start.floating()) << c.why;
+    EXPECT_EQ(in_zone.start.local, local(2026, 1, 15, 10));
+    EXPECT_EQ(r.document.events[1].start.utc, utc(2026, 1, 15, 10));
+    EXPECT_TRUE(has_problem(r.problems, Severity::kWarning, c.line, "VTIMEZONE Hostile is refused"))
+        << c.why << "\n"
+        << dump(r.problems);
+    EXPECT_TRUE(has_problem(r.problems, Severity::kWarning, c.line, c.why)) << c.why << "\n"
+                                                                            << dump(r.problems);
+  }
+}
+
+TEST(IcsReader, AcceptsAVtimezoneWithYearlyObservancesAndOffsetSeconds) {
+  std::vector<std::string> lines =
+      observance({"DTSTART:19701025T030000", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100",
+                  "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"});
+  for (const std::string& line :
+       observance({"DTSTART:19700329T020000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+020000",
+                   "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"},
+                  "DAYLIGHT")) {
+    lines.push_back(line);
+  }
+  const Read r = read(hostile_zone_calendar(lines));
+  ASSERT_EQ(r.document.events.size(), 2u) << dump(r.problems);
+  EXPECT_EQ(r.document.events[0].start.tzid, "Europe/Paris") << dump(r.problems);
+  EXPECT_EQ(r.document.events[0].start.utc, utc(2026, 1, 15, 9));
+}
+
 TEST(IcsReader, ReadsAnUnknownTzidWithoutVtimezoneAsFloatingWithAWarning) {
   const Read r = read(calendar(
       {"BEGIN:VEVENT", "UID:x", "DTSTART;TZID=Mars/Olympus:20260115T100000", "END:VEVENT"}));
@@ -312,6 +416,80 @@ TEST(IcsReader, AddsDurationDaysAsWallDaysAndHoursAsElapsedTime) {
   EXPECT_EQ(r.document.events[0].end.utc, utc(2026, 3, 29, 8));
   EXPECT_EQ(r.document.events[1].end.local, local(2026, 3, 29, 11));
   EXPECT_EQ(r.document.events[1].end.utc, utc(2026, 3, 29, 9));
+}
+
+// Regression: DURATION:P9999999W gave an end in year 193,000 (written as
+// DTEND;VALUE=DATE:1936790622); an end outside years 1..9999 now falls back to the default.
+TEST(IcsReader, ReadsAnEndPastYear9999AsTheDefaultEndWithAWarning) {
+  const Read r = read(calendar({
+      "BEGIN:VEVENT",
+      "UID:weeks",
+      "DTSTART;VALUE=DATE:20260720",
+      "DURATION:P9999999W",  // 6
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:hours",
+      "DTSTART;TZID=Europe/Paris:20260720T100000",
+      "DURATION:PT99999999H",  // 11
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:days",
+      "DTSTART;TZID=Europe/Paris:20260720T100000",
+      "DURATION:P9999999D",  // 16
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:back",
+      "DTSTART:20260720T100000",
+      "DURATION:-P999999W",  // 21
+      "END:VEVENT",
+      "BEGIN:VEVENT",
+      "UID:dtend",
+      "DTSTART:99991231T100000",
+      "DTEND;TZID=America/New_York:99991231T230000",  // 26: the instant is in year 10000
+      "END:VEVENT",
+  }));
+  ASSERT_EQ(r.document.events.size(), 5u) << dump(r.problems);
+  const core::Event& weeks = r.document.events[0];
+  EXPECT_EQ(weeks.end.date, (core::Date{2026, 7, 21}));
+  EXPECT_TRUE(has_problem(r.problems, Severity::kWarning, 6, "DURATION P9999999W ends outside"))
+      << dump(r.problems);
+  for (std::size_t i : {1, 2}) {
+    const core::Event& timed = r.document.events[i];
+    EXPECT_EQ(timed.end, timed.start) << timed.uid;
+  }
+  EXPECT_TRUE(has_problem(r.problems, Severity::kWarning, 11, "PT99999999H ends outside"));
+  EXPECT_TRUE(has_problem(r.problems, Severity::kWarning, 16, "P9999999D ends outside"));
+  EXPECT_EQ(r.document.events[3].end, r.document.events[3].start);
+  EXPECT_TRUE(has_problem(r.problems, Severity::kWarning, 21, "-P999999W ends outside"));
+  EXPECT_EQ(r.document.events[4].end, r.document.events[4].start);
+  EXPECT_TRUE(
+      has_problem(r.problems, Severity::kWarning, 26, "DTEND 99991231T230000 ends outside"));
+  for (const core::Event& event : r.document.events) {
+    EXPECT_TRUE(event.end.all_day ? core::is_valid(event.end.date)
+                                  : core::is_valid(event.end.local))
+        << event.uid;
+  }
+}
+
+TEST(IcsReader, SkipsAnEventInYearZero) {
+  const Read r =
+      read(calendar({"BEGIN:VEVENT", "UID:zero", "DTSTART;VALUE=DATE:00000101", "END:VEVENT",
+                     "BEGIN:VEVENT", "UID:one", "DTSTART;VALUE=DATE:00010101", "END:VEVENT"}));
+  ASSERT_EQ(r.document.events.size(), 1u) << dump(r.problems);
+  EXPECT_EQ(r.document.events[0].uid, "one");
+  EXPECT_TRUE(has_problem(r.problems, Severity::kError, 5, "year 0 does not exist"))
+      << dump(r.problems);
+}
+
+// Regression: libical ignores BYSETPOS below FREQ=DAILY, so FREQ=HOURLY;BYMINUTE=0;BYSETPOS=5
+// repeated every hour instead of never.
+TEST(IcsReader, SkipsAnEventWithBysetposBelowDaily) {
+  const Read r = read(calendar({"BEGIN:VEVENT", "UID:hourly", "DTSTART:20260115T100000Z",
+                                "RRULE:FREQ=HOURLY;BYMINUTE=0;BYSETPOS=5", "END:VEVENT"}));
+  EXPECT_TRUE(r.document.events.empty());
+  EXPECT_TRUE(
+      has_problem(r.problems, Severity::kError, 6, "BYSETPOS is not supported with FREQ=HOURLY"))
+      << dump(r.problems);
 }
 
 TEST(IcsReader, KeepsAnEventEndingBeforeItStartsWithAWarning) {
@@ -479,6 +657,15 @@ TEST(IcsReader, GeneratesAStableUidWhenMissing) {
   EXPECT_FALSE(first.document.events[0].uid.empty());
   EXPECT_EQ(first.document.events[0].uid, second.document.events[0].uid);
   EXPECT_TRUE(has_problem(first.problems, Severity::kWarning, 3, "UID is missing"));
+}
+
+// Regression guard: the made-up UID moved to core::fnv1a64/core::hex64 and must not change,
+// or every stored event without a UID would be seen as deleted and added again.
+TEST(IcsReader, KeepsTheMadeUpUidFormatWhenTheHashMovedToCore) {
+  const Read r = read(
+      calendar({"BEGIN:VEVENT", "DTSTART:20260115T100000Z", "SUMMARY:Sans UID", "END:VEVENT"}));
+  ASSERT_EQ(r.document.events.size(), 1u);
+  EXPECT_EQ(r.document.events[0].uid, "concerto-a1e7435c5ef113be");
 }
 
 TEST(IcsReader, ReadsCalendarNameTimezoneAndRefreshInterval) {

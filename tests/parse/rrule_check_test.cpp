@@ -71,5 +71,21 @@ TEST(RruleCheck, RefusesMalformedRules) {
   }
 }
 
+// Regression: libical 3.0.16 ignores BYSETPOS below FREQ=DAILY, so these repeated far more
+// often than the rule says.
+TEST(RruleCheck, RefusesBysetposBelowDaily) {
+  for (std::string_view rule : {
+           "FREQ=HOURLY;BYMINUTE=0;BYSETPOS=5",
+           "FREQ=MINUTELY;BYSECOND=0,30;BYSETPOS=1",
+           "FREQ=SECONDLY;BYMONTH=1;BYSETPOS=-1",
+           "freq=hourly;byhour=9,10;bysetpos=1",
+       }) {
+    const auto why = check_rrule(rule, kStart);
+    ASSERT_NE(why, std::nullopt) << rule;
+    EXPECT_NE(why->find("BYSETPOS is not supported with FREQ="), std::string::npos) << *why;
+  }
+  EXPECT_EQ(check_rrule("FREQ=DAILY;BYHOUR=9,17;BYSETPOS=1", kStart), std::nullopt);
+}
+
 }  // namespace
 }  // namespace concerto::parse

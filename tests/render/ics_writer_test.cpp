@@ -423,5 +423,101 @@ TEST(RenderIcs, LibicalReadsBackTheTimesWeWrote) {
   EXPECT_EQ(icaltime_as_timet_with_zone(start, start.zone), event.start.utc);
 }
 
+// --- zone ranges ---------------------------------------------------------------------------------
+
+int observance_count(const std::string& ics) {
+  return count_lines(ics, "BEGIN:STANDARD") + count_lines(ics, "BEGIN:DAYLIGHT");
+}
+
+// A feed's event in year 1601 once made Paris's VTIMEZONE list every transition from 1900 on.
+TEST(RenderIcs, KeepsTheZoneOfAnEventIn1601ToAFewObservances) {
+  const core::Event old_event = make_event("feed", "old", timed("Europe/Paris", at(1601, 5, 1, 10)),
+                                           timed("Europe/Paris", at(1601, 5, 1, 11)));
+  const core::Event event = make_event("feed", "new", timed("Europe/Paris", at(2027, 5, 1, 10)),
+                                       timed("Europe/Paris", at(2027, 5, 1, 11)));
+  const std::string ics = render_ics({merged(old_event), merged(event)}, info());
+  EXPECT_EQ(count_lines(ics, "BEGIN:VTIMEZONE"), 1);
+  EXPECT_LT(observance_count(ics), 10);
+  EXPECT_GT(observance_count(ics), 0);
+
+  // Both events still read back in Paris; the 2027 one at the right instant.
+  const testing::IcalComponent calendar = parse_ical(ics);
+  ASSERT_NE(calendar, nullptr);
+  const std::vector<icalcomponent*> vevents = components(calendar.get(), ICAL_VEVENT_COMPONENT);
+  ASSERT_EQ(vevents.size(), 2u);
+  for (icalcomponent* vevent : vevents) {
+    const icaltimetype start = icalcomponent_get_dtstart(vevent);
+    ASSERT_NE(start.zone, nullptr);
+    EXPECT_STREQ(icaltimezone_get_tzid(const_cast<icaltimezone*>(start.zone)), "Europe/Paris");
+    if (start.year == 2027) {
+      EXPECT_EQ(icaltime_as_timet_with_zone(start, start.zone), event.start.utc);
+    }
+  }
+}
+
+TEST(RenderIcs, DescribesAZoneUsedOnlyBefore1970By1970sOffset) {
+  const core::Event old_event = make_event("feed", "old", timed("Europe/Paris", at(1600, 1, 1, 10)),
+                                           timed("Europe/Paris", at(1600, 1, 1, 11)));
+  const std::vector<std::string> lines = unfolded_lines(render_ics({merged(old_event)}, info()));
+  EXPECT_THAT(lines, Contains("TZID:Europe/Paris"));
+  EXPECT_THAT(lines, Contains("TZOFFSETTO:+0100"));
+  EXPECT_THAT(lines, Contains("DTSTART;TZID=Europe/Paris:16000101T100000"));
+}
+
+TEST(RenderIcs, ReadsALowerCaseUntilForTheZoneRange) {
+  core::Event series = new_york_event("series", 2005);
+  series.rrule = "freq=monthly;until=20080101T000000Z";
+  EXPECT_THAT(unfolded_lines(render_ics({merged(series)}, info())),
+              Contains("DTSTART:20070311T020000"));
+}
+
+// --- out-of-range dates --------------------------------------------------------------------------
+
+// What a parse bug once let through: an all-day end in year 1936790622.
+TEST(RenderIcs, LeavesOutAnEventWithADateBeyondYear9999) {
+  core::Event broken = make_event("feed", "broken", day(2026, 10, 19), day(2026, 10, 20));
+  broken.end.date.year = 1936790622;
+  core::Event late = make_event("feed", "late", timed("Europe/Paris", at(2026, 10, 19, 9)),
+                                timed("Europe/Paris", at(2026, 10, 19, 10)));
+  late.end = timed("Europe/Paris", at(10000, 1, 1, 9));
+  const std::string ics =
+      render_ics({merged(broken), merged(late), merged(paris_event("fine"))}, info());
+  EXPECT_EQ(count_lines(ics, "BEGIN:VEVENT"), 1);
+  EXPECT_EQ(ics.find("1936790622"), std::string::npos);
+  EXPECT_EQ(ics.find("UID:broken"), std::string::npos);
+  EXPECT_EQ(ics.find("UID:late"), std::string::npos);
+  EXPECT_NE(ics.find("UID:fine"), std::string::npos);
+  EXPECT_NE(parse_ical(ics), nullptr);
+}
+
+TEST(RenderIcs, LeavesOutAnEventStartingBeforeYearOne) {
+  core::Event broken = make_event("feed", "broken", day(2026, 10, 19), day(2026, 10, 20));
+  broken.start.date.year = 0;
+  EXPECT_EQ(count_lines(render_ics({merged(broken)}, info()), "BEGIN:VEVENT"), 0);
+}
+
+TEST(RenderIcs, DropsOnlyTheExdatesAndRdatesBeyondYear9999) {
+  core::Event series = paris_event("series");
+  series.rrule = "FREQ=WEEKLY";
+  series.exdates = {timed("Europe/Paris", at(2026, 10, 26, 9, 30)), day(2026, 11, 2)};
+  series.exdates.back().date.year = 12026;
+  series.rdates = {day(2026, 12, 25)};
+  series.rdates.back().date.year = 99999;
+  const std::vector<std::string> lines = unfolded_lines(render_ics({merged(series)}, info()));
+  EXPECT_THAT(lines, Contains("EXDATE;TZID=Europe/Paris:20261026T093000"));
+  EXPECT_THAT(lines, Not(Contains(::testing::StartsWith("EXDATE;VALUE=DATE"))));
+  EXPECT_THAT(lines, Not(Contains(::testing::StartsWith("RDATE"))));
+}
+
+// --- made-up UIDs --------------------------------------------------------------------------------
+
+TEST(RenderIcs, MakesUpTheUidFromTheHashOfFeedStartAndSummary) {
+  const core::Event event = paris_event("");
+  const std::string expected =
+      core::hex64(core::fnv1a64(event.feed_id + "\n" + event.start.key() + "\n" + event.summary));
+  EXPECT_THAT(unfolded_lines(render_ics({merged(event)}, info())),
+              Contains("UID:" + expected + "@concerto"));
+}
+
 }  // namespace
 }  // namespace concerto::render

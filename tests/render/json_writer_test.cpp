@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -275,6 +277,33 @@ TEST(RenderJson, RendersTenThousandOccurrencesAsValidJson) {
   const JsonWindow all{0, 1LL << 40};
   const auto events = parse_events(render_json({merged(series)}, occurrences, all));
   EXPECT_EQ(events->size(), 10000u);
+}
+
+// What a parse bug once let through: an all-day end in year 1936790622. The window is open wide
+// so that only the date check can leave the occurrence out.
+TEST(RenderJson, LeavesOutAnOccurrenceWithADateBeyondYear9999) {
+  core::Event broken = make_event("feed", "broken", day(2026, 10, 19), day(2026, 10, 20));
+  broken.end.date.year = 1936790622;
+  core::Event late =
+      make_event("feed", "late", utc_time(at(2026, 10, 19, 8)), utc_time(at(10000, 1, 1, 9)));
+  const core::Event fine =
+      make_event("feed", "fine", utc_time(at(2026, 10, 19, 8)), utc_time(at(2026, 10, 19, 9)));
+  const JsonWindow all{std::numeric_limits<std::int64_t>::min() / 2,
+                       std::numeric_limits<std::int64_t>::max() / 2};
+  const std::string json =
+      render_json({merged(broken), merged(late), merged(fine)},
+                  {occurrence_of(broken), occurrence_of(late), occurrence_of(fine)}, all);
+  const auto events = parse_events(json);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(text(object_at(events, 0), "uid"), "fine");
+  EXPECT_EQ(json.find("9999-"), std::string::npos);  // nothing clamped into a wrong date
+}
+
+TEST(RenderJson, LeavesOutAnOccurrenceWhoseRecurrenceIdIsBeforeYearOne) {
+  const core::Event series = paris_weekly();
+  core::Occurrence occurrence = weekly_instance(series, 0);
+  occurrence.recurrence_id->local.date.year = 0;
+  EXPECT_EQ(parse_events(render_json({merged(series)}, {occurrence}, kYears))->size(), 0u);
 }
 
 }  // namespace

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/civil_time.h"
+#include "core/text.h"
 #include "server/http_util.h"
 #include "store/store.h"
 
@@ -471,6 +472,62 @@ TEST_F(AgendaServerTest, RefusesBadWindowsWithAJsonError) {
     const auto parsed = parser.parse(reply.body).extract<Poco::JSON::Object::Ptr>();
     EXPECT_FALSE(parsed->getValue<std::string>("error").empty()) << target;
   }
+}
+
+// A client asking for a thousand years would make the server render (and cache) a huge body.
+TEST_F(AgendaServerTest, RefusesAWindowOfMoreThanFiveYearsWithAJsonError) {
+  start();
+  for (const std::string target :
+       {"/api/events?from=2026-01-01&to=3025-12-31", "/api/events?from=2026-01-01&to=2031-01-05",
+        "/api/events?from=0001-01-01"}) {
+    const Reply reply = get(target);
+    EXPECT_EQ(reply.status, 400) << target;
+    EXPECT_EQ(reply.header("content-type"), "application/json; charset=utf-8") << target;
+    Poco::JSON::Parser parser;
+    const auto parsed = parser.parse(reply.body).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_THAT(parsed->getValue<std::string>("error"), HasSubstr("five years")) << target;
+  }
+  EXPECT_EQ(get("/api/events?from=2026-01-01&to=2030-12-31").status, 200);  // five years
+  EXPECT_EQ(get("/api/events").status, 200);  // the configured default window is not capped
+}
+
+TEST_F(AgendaServerTest, WritesAJsonErrorAsValidUtf8WhenTheQueryIsNot) {
+  start();
+  const Reply reply = get("/api/events?from=%FF");
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_TRUE(core::is_valid_utf8(reply.body));
+  EXPECT_THAT(reply.body, HasSubstr("\\ufffd"));
+  Poco::JSON::Parser parser;
+  EXPECT_NO_THROW(parser.parse(reply.body));
+}
+
+TEST_F(AgendaServerTest, LeavesHealthAndFeedStatusUncachedAndSaysSo) {
+  start();
+  for (const std::string target : {"/healthz", "/api/feeds/status"}) {
+    const Reply reply = get(target);
+    EXPECT_EQ(reply.status, 200) << target;
+    EXPECT_EQ(reply.header("cache-control"), "no-store") << target;
+    EXPECT_FALSE(reply.has("etag")) << target;
+    EXPECT_FALSE(reply.has("last-modified")) << target;
+  }
+}
+
+// `concerto fetch` writes from another process while `concerto serve` answers.
+TEST_F(AgendaServerTest, ShowsAWriteByAnotherStoreOnTheSameFileOnTheNextRequest) {
+  start();
+  const Reply before = get("/calendar.ics");
+  auto other = store::Store::open((dir_.path() / "concerto.db").string());
+  ASSERT_TRUE(other.ok()) << other.error();
+  store::FeedSnapshot snapshot;
+  snapshot.events = {event("webinar@partner", "Webinaire climat", today(12))};
+  snapshot.occurrences = {occurrence_of(snapshot.events.front())};
+  core::FeedStatus status;
+  status.feed_id = "partner";
+  ASSERT_TRUE((*other)->replace_snapshot("partner", snapshot, status).ok());
+  const Reply after = get("/calendar.ics");
+  EXPECT_NE(after.header("etag"), before.header("etag"));
+  EXPECT_THAT(after.body, HasSubstr("Webinaire climat"));
+  EXPECT_THAT(after.body, Not(HasSubstr("Forum citoyen")));
 }
 
 TEST_F(AgendaServerTest, ListsFeedStatuses) {

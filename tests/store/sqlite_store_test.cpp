@@ -690,6 +690,54 @@ TEST_F(SqliteStoreTest, GenerationChangesAfterAWriteByAnotherStoreOnTheSameFile)
   EXPECT_TRUE(server->events()->empty());
 }
 
+// generation() skips re-reading the meta row while PRAGMA data_version says nothing committed;
+// it must still see every commit, its own store's and another's, on the very next call.
+TEST_F(SqliteStoreTest, GenerationFollowsEveryCommitOfEitherStoreOnTheNextCall) {
+  auto server = open_store();
+  auto fetcher = open_store();
+  ASSERT_TRUE(server && fetcher);
+  for (int i = 1; i <= 10; ++i) {
+    Store& writer = i % 2 == 0 ? *server : *fetcher;
+    ASSERT_TRUE(writer.replace_snapshot("feed", snapshot_of({simple_event("feed", "1")}),
+                                        status_of("feed", 1)));
+    EXPECT_EQ(*server->generation(), i);
+    EXPECT_EQ(*server->generation(), i);  // unchanged when nothing committed
+    EXPECT_EQ(*fetcher->generation(), i);
+  }
+  ASSERT_TRUE(server->record_status(status_of("feed", 1)));  // commits, changes no event
+  EXPECT_EQ(*fetcher->generation(), 10);
+}
+
+// The server asks for the generation on every request: it must not queue behind a long write
+// (or read) on the store's main session.
+TEST_F(SqliteStoreTest, GenerationAnswersDuringALongReplaceWithoutWaitingForIt) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  FeedSnapshot snapshot;
+  for (int i = 0; i < 40'000; ++i) {
+    Event event = simple_event("big", "uid-" + std::to_string(i) + "@example.org");
+    event.description = "A description of a reasonable length for an event in a partner feed.";
+    snapshot.occurrences.push_back(occurrence_of(event));
+    snapshot.events.push_back(std::move(event));
+  }
+  std::atomic<bool> started{false};
+  std::atomic<bool> replaced{false};
+  std::thread writer([&] {
+    started = true;
+    EXPECT_TRUE(store->replace_snapshot("big", snapshot, status_of("big", 40'000)));
+    replaced = true;
+  });
+  while (!started) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // into the transaction
+  const auto generation = store->generation();
+  const bool answered_first = !replaced;
+  writer.join();
+  ASSERT_TRUE(generation.ok()) << generation.error();
+  EXPECT_TRUE(answered_first) << "generation() waited for the replace to finish";
+  EXPECT_EQ(*generation, 0);  // the last committed value
+  EXPECT_EQ(*store->generation(), 1);
+}
+
 TEST_F(SqliteStoreTest, ConcurrentReadersSeeWholeSnapshotsWhileAWriterReplacesThem) {
   auto store = open_store();
   auto other_process = open_store();
