@@ -30,6 +30,23 @@ TEST(Text, AcceptsOnlyHttpAndHttpsUrls) {
   EXPECT_FALSE(is_http_url("ftp://example.org"));
 }
 
+TEST(Text, MeasuresUtf8SequencesAndRefusesBrokenOnes) {
+  const std::string text = "a\xC3\xA9\xE2\x80\x94\xF0\x9F\x93\x85";  // a é — 📅
+  EXPECT_EQ(utf8_sequence_length(text, 0), 1u);
+  EXPECT_EQ(utf8_sequence_length(text, 1), 2u);
+  EXPECT_EQ(utf8_sequence_length(text, 3), 3u);
+  EXPECT_EQ(utf8_sequence_length(text, 6), 4u);
+  EXPECT_EQ(utf8_sequence_length(text, 2), 0u);        // a continuation byte
+  EXPECT_EQ(utf8_sequence_length("\xE2\x80", 0), 0u);  // cut short
+}
+
+TEST(Text, HashesWithFnv1aAndFormatsHex) {
+  EXPECT_EQ(fnv1a64(""), 14695981039346656037ULL);
+  EXPECT_EQ(hex64(fnv1a64("a")), "af63dc4c8601ec8c");  // the published FNV-1a test vector
+  EXPECT_EQ(hex64(0), "0000000000000000");
+  EXPECT_EQ(ascii_upper("vEvent-é"), "VEVENT-é");
+}
+
 TEST(Text, SplitsAndJoins) {
   EXPECT_EQ(split("a,,b", ','), (std::vector<std::string>{"a", "", "b"}));
   EXPECT_EQ(join({"a", "b"}, ", "), "a, b");
