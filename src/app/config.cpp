@@ -263,6 +263,7 @@ core::Result<Settings> load_settings(const std::string& config_file,
   reader.integer("limits.max_values_per_property", limits.max_values_per_property, 1, 1000000);
   reader.integer("limits.max_occurrences_per_series", limits.max_occurrences_per_series, 1,
                  1000000);
+  reader.integer("limits.max_recurrence_steps", limits.max_recurrence_steps, 1000, 1000000000);
   reader.integer("limits.expand_past_days", limits.expand_past_days, 0, 36600);
   reader.integer("limits.expand_future_days", limits.expand_future_days, 1, 36600);
   reader.duration("limits.cpu_time", limits.cpu_seconds);

@@ -173,6 +173,7 @@ void write_limits(Writer& w, const core::IngestLimits& l) {
   w.i64(l.max_events);
   w.i64(l.max_values_per_property);
   w.i64(l.max_occurrences_per_series);
+  w.i64(l.max_recurrence_steps);
   w.i64(l.expand_past_days);
   w.i64(l.expand_future_days);
   w.i64(l.cpu_seconds);
@@ -188,6 +189,7 @@ core::IngestLimits read_limits(Reader& r) {
   l.max_events = static_cast<int>(r.i64());
   l.max_values_per_property = static_cast<int>(r.i64());
   l.max_occurrences_per_series = static_cast<int>(r.i64());
+  l.max_recurrence_steps = r.i64();
   l.expand_past_days = static_cast<int>(r.i64());
   l.expand_future_days = static_cast<int>(r.i64());
   l.cpu_seconds = static_cast<int>(r.i64());

@@ -13,10 +13,9 @@
 namespace concerto::normalize {
 namespace {
 
-// Instances examined per series and per feed, in or out of the window: bounds what rules like
-// FREQ=SECONDLY can cost (the worker's CPU limit is the backstop).
+// Instances examined per series, in or out of the window (limits.max_recurrence_steps bounds
+// the feed): one rule like FREQ=SECONDLY never takes a whole feed's budget.
 constexpr int kMaxIterationsPerSeries = 500000;
-constexpr std::int64_t kMaxIterationsPerFeed = 2000000;
 
 struct IteratorDeleter {
   void operator()(icalrecur_iterator* iterator) const { icalrecur_iterator_free(iterator); }
@@ -149,10 +148,10 @@ class SeriesExpander {
            "RRULE not understood, only the first occurrence is kept: " + series.rrule);
       return {};
     }
-    if (iterations_ >= kMaxIterationsPerFeed) {
+    if (iterations_ >= limits_.max_recurrence_steps) {
       warn(problems_, series,
-           "the feed's recurrence budget is spent; only the first occurrence "
-           "of this series is kept");
+           "limits.max_recurrence_steps (" + std::to_string(limits_.max_recurrence_steps) +
+               ") is spent; only the first occurrence of this series is kept");
       return {};
     }
     adjust_until(rule, series, zone);
@@ -176,7 +175,7 @@ class SeriesExpander {
     for (icaltimetype next = icalrecur_iterator_next(iterator.get()); !icaltime_is_null_time(next);
          next = icalrecur_iterator_next(iterator.get())) {
       ++iterations_;
-      if (++iterations > kMaxIterationsPerSeries || iterations_ > kMaxIterationsPerFeed) {
+      if (++iterations > kMaxIterationsPerSeries || iterations_ > limits_.max_recurrence_steps) {
         warn(problems_, series,
              "recurrence expansion stopped after " + std::to_string(iterations) + " instances");
         break;

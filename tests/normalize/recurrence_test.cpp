@@ -141,6 +141,28 @@ TEST(Recurrence, StopsAMinutelyRuleWithACountWithinItsIterationBudget) {
   EXPECT_NE(problems[0].message.find("stopped"), std::string::npos);
 }
 
+TEST(Recurrence, KeepsOnlyTheFirstOccurrenceOfSeriesPastTheFeedsStepBudget) {
+  core::Event first = weekly_permanence();
+  first.rrule = "FREQ=DAILY;COUNT=5000";  // walks 1176 days to the window's end
+  core::Event second = first;
+  second.uid = "second";  // gets the 323 steps left (the step past the window counts)
+  core::Event third = first;
+  third.uid = "third";  // gets none
+  core::IngestLimits limits;
+  limits.max_recurrence_steps = 1500;
+  core::Problems problems;
+  auto occurrences = expand_occurrences({first, second, third}, kWindow, limits, problems);
+  const auto count = [&](const char* uid) {
+    return std::count_if(occurrences.begin(), occurrences.end(),
+                         [&](const auto& o) { return o.uid == uid; });
+  };
+  EXPECT_EQ(count("permanence"), 1176);
+  EXPECT_EQ(count("second"), 323);
+  EXPECT_EQ(count("third"), 1);
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems.back().message.find("limits.max_recurrence_steps"), std::string::npos);
+}
+
 TEST(Recurrence, StartsARuleWithoutCountNearTheWindowInsteadOfAtItsDistantStart) {
   core::Event series = weekly_permanence();
   series.start = paris(1, 1, 1, 0, 0);
