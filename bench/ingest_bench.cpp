@@ -40,6 +40,7 @@ void BM_ReadIcs(benchmark::State& state) {
   const std::string feed = make_feed(static_cast<int>(state.range(0)));
   concerto::core::IngestLimits limits;
   limits.max_events = 1000000;
+  limits.max_bytes = 1LL << 30;
   for (auto _ : state) {
     concerto::core::Problems problems;
     auto parsed = concerto::parse::read_feed(feed, "ics", limits, problems);
