@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -154,7 +155,7 @@ std::string human_bytes(std::int64_t bytes) {
   return out.str();
 }
 
-void print_outcome(const RefreshOutcome& outcome, std::size_t id_width) {
+std::string outcome_line(const RefreshOutcome& outcome, std::size_t id_width) {
   std::ostringstream line;
   line << std::left << std::setw(static_cast<int>(id_width)) << outcome.feed_id << "  "
        << std::setw(12) << outcome.status << std::right << std::setw(6) << outcome.events
@@ -162,7 +163,7 @@ void print_outcome(const RefreshOutcome& outcome, std::size_t id_width) {
        << std::setprecision(2) << std::setw(6) << outcome.seconds << " s";
   if (!outcome.error.empty()) line << "  " << outcome.error;
   if (!outcome.problems.empty()) line << "  (" << outcome.problems.size() << " problems)";
-  std::cout << line.str() << std::endl;
+  return line.str();
 }
 
 int command_fetch(const Arguments& args) {
@@ -181,20 +182,42 @@ int command_fetch(const Arguments& args) {
   if (!store) return 2;
   std::size_t width = 4;
   for (const auto& feed : feeds) width = std::max(width, feed.id.size());
-  const std::string worker = current_executable();
+  // Progress: a line per feed as it finishes ([done/total] on a terminal), problems on stderr.
+  const bool terminal = ::isatty(STDOUT_FILENO) != 0;
+  std::size_t finished = 0;
+  const auto started = std::chrono::steady_clock::now();
+  auto outcomes = refresh_feeds(
+      feeds, *settings, *store, current_executable(), [&](const RefreshOutcome& outcome) {
+        ++finished;
+        if (terminal) std::cout << "[" << finished << "/" << feeds.size() << "] ";
+        std::cout << outcome_line(outcome, width) << std::endl;
+        for (const core::Problem& problem : outcome.problems) {
+          std::cerr << "  " << outcome.feed_id << ": " << core::describe(problem) << "\n";
+        }
+      });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
   int ok = 0, unchanged = 0, failed = 0, events = 0;
   std::int64_t bytes = 0;
-  double seconds = 0;
-  for (const core::FeedConfig& feed : feeds) {
-    RefreshOutcome outcome = refresh_feed(feed, *settings, *store, worker);
-    print_outcome(outcome, width);
-    for (const core::Problem& problem : outcome.problems) {
-      std::cerr << "  " << feed.id << ": " << core::describe(problem) << "\n";
-    }
+  std::sort(outcomes.begin(), outcomes.end(),
+            [](const auto& a, const auto& b) { return a.feed_id < b.feed_id; });
+  std::cout << "\n"
+            << std::left << std::setw(static_cast<int>(width)) << "feed"
+            << "  " << std::setw(12) << "status" << std::right << std::setw(6) << "events"
+            << "  " << std::setw(10) << "bytes"
+            << "  " << std::setw(5) << "HTTP"
+            << "  next refresh\n";
+  for (const RefreshOutcome& outcome : outcomes) {
     (outcome.status == "ok" ? ok : outcome.status == "not-modified" ? unchanged : failed) += 1;
     events += outcome.events;
     bytes += outcome.bytes;
-    seconds += outcome.seconds;
+    const core::LocalDateTime next = core::civil_from_seconds(outcome.next_fetch);
+    std::cout << std::left << std::setw(static_cast<int>(width)) << outcome.feed_id << "  "
+              << std::setw(12) << outcome.status << std::right << std::setw(6) << outcome.events
+              << "  " << std::setw(10) << human_bytes(outcome.bytes) << "  " << std::setw(5)
+              << (outcome.http_code != 0 ? std::to_string(outcome.http_code) : "-") << "  "
+              << core::format_iso_local(next).replace(10, 1, " ") << " UTC\n";
   }
   std::cout << feeds.size() << " feeds: " << ok << " ok, " << unchanged << " not modified, "
             << failed << " failed; " << events << " events, " << human_bytes(bytes) << ", "
@@ -204,14 +227,16 @@ int command_fetch(const Arguments& args) {
 
 // Feeds never fetched are fetched first, so that `export` right after set-up is not empty.
 void fetch_unfetched(const Settings& settings, store::Store& store) {
-  const std::string worker = current_executable();
+  std::vector<core::FeedConfig> never;
   for (const core::FeedConfig& feed : settings.feeds) {
     auto status = store.status(feed.id);
-    if (status && status->has_value()) continue;
-    RefreshOutcome outcome = refresh_feed(feed, settings, store, worker);
-    std::cerr << "fetched " << feed.id << ": " << outcome.status << ", " << outcome.events
-              << " events" << (outcome.error.empty() ? "" : ", " + outcome.error) << "\n";
+    if (!status || !status->has_value()) never.push_back(feed);
   }
+  if (never.empty()) return;
+  refresh_feeds(never, settings, store, current_executable(), [](const RefreshOutcome& outcome) {
+    std::cerr << "fetched " << outcome.feed_id << ": " << outcome.status << ", " << outcome.events
+              << " events" << (outcome.error.empty() ? "" : ", " + outcome.error) << "\n";
+  });
 }
 
 int command_export(const Arguments& args) {

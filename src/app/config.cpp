@@ -13,6 +13,7 @@
 
 #include "core/text.h"
 #include "core/time_zone.h"
+#include "fetch/address_policy.h"
 
 namespace concerto::app {
 namespace {
@@ -247,7 +248,10 @@ core::Result<Settings> load_settings(const std::string& config_file,
   std::string feeds_directory = "../feeds";
   reader.text("feeds.directory", feeds_directory);
   reader.duration("feeds.refresh", settings.default_refresh_seconds);
+  reader.duration("feeds.min_refresh", settings.min_refresh_seconds);
+  reader.duration("feeds.max_refresh", settings.max_refresh_seconds);
   reader.integer("fetch.concurrency", settings.concurrency, 1, 256);
+  reader.integer("fetch.per_host", settings.per_host, 1, 256);
   reader.duration("fetch.timeout", settings.timeout_seconds);
   reader.duration("fetch.connect_timeout", settings.connect_timeout_seconds);
   reader.size("fetch.max_bytes", settings.max_bytes);
@@ -271,6 +275,9 @@ core::Result<Settings> load_settings(const std::string& config_file,
   reader.size("limits.memory", limits.memory_bytes);
   if (!reader.error().empty()) return core::Error{reader.error()};
   limits.max_bytes = settings.max_bytes;
+  if (settings.min_refresh_seconds > settings.max_refresh_seconds) {
+    return core::Error{"feeds.min_refresh is longer than feeds.max_refresh"};
+  }
 
   // listen = HOST:PORT, [V6]:PORT or PORT.
   const auto colon = listen.rfind(':');
@@ -297,6 +304,9 @@ core::Result<Settings> load_settings(const std::string& config_file,
   for (const std::string& cidr : core::split(allow, ',')) {
     std::string item(core::trim(cidr));
     if (!item.empty()) settings.allow.push_back(item);
+  }
+  if (auto policy = fetch::AddressPolicy::create(settings.allow); !policy) {
+    return core::Error{policy.error()};
   }
   auto zone = core::canonical_zone_name(settings.timezone);
   if (!zone) return core::Error{"site.timezone = \"" + settings.timezone + "\": unknown time zone"};

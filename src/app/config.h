@@ -28,8 +28,11 @@ struct Settings {
   // [feeds]
   std::string feeds_directory;
   std::int64_t default_refresh_seconds = 3600;
+  std::int64_t min_refresh_seconds = 300;  // bounds for a feed's own refresh hints
+  std::int64_t max_refresh_seconds = 86400;
   // [fetch]
   int concurrency = 8;
+  int per_host = 4;
   int timeout_seconds = 30;
   int connect_timeout_seconds = 10;
   std::int64_t max_bytes = 10 * 1024 * 1024;

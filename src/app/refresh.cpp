@@ -2,104 +2,251 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <iostream>
+#include <optional>
+#include <random>
 
 #include "app/ingest.h"
 #include "core/civil_time.h"
 #include "fetch/fetcher.h"
 
 namespace concerto::app {
+namespace {
 
-RefreshOutcome refresh_feed(const core::FeedConfig& feed, const Settings& settings,
-                            store::Store& store, const std::string& worker_binary) {
-  const auto started = std::chrono::steady_clock::now();
-  RefreshOutcome outcome;
-  outcome.feed_id = feed.id;
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  };
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
-  core::FeedStatus status;
-  if (auto previous = store.status(feed.id); previous && previous->has_value()) {
-    status = **previous;
-  }
-  status.feed_id = feed.id;
-  status.last_fetch = core::unix_now();
+// One feed's refresh between its download and its outcome.
+struct Pending {
+  const core::FeedConfig* feed = nullptr;
+  core::FeedStatus status;  // as stored, updated as the refresh goes
+};
 
-  auto record_failure = [&](std::string error) {
-    status.error = error;
-    status.consecutive_failures += 1;
-    outcome.status = "failed";
-    outcome.error = std::move(error);
-    if (auto recorded = store.record_status(status); !recorded) {
-      outcome.error += "; and the status could not be saved: " + recorded.error();
+class Refresher {
+ public:
+  Refresher(const Settings& settings, store::Store& store, const std::string& worker_binary)
+      : settings_(settings), store_(store), worker_binary_(worker_binary) {}
+
+  fetch::FetchRequest prepare(Pending& pending, std::int64_t now) {
+    const core::FeedConfig& feed = *pending.feed;
+    if (auto previous = store_.status(feed.id); previous && previous->has_value()) {
+      pending.status = **previous;
     }
-    outcome.seconds = elapsed();
-    return outcome;
-  };
+    pending.status.feed_id = feed.id;
+    pending.status.last_fetch = now;
+    fetch::FetchRequest request;
+    request.url = feed.url;
+    request.path = feed.path;
+    // Validators only while the stored events are the ones they describe.
+    if (pending.status.consecutive_failures == 0) {
+      request.etag = pending.status.etag;
+      request.last_modified = pending.status.last_modified;
+    }
+    request.max_bytes = settings_.max_bytes;
+    request.timeout_seconds = settings_.timeout_seconds;
+    request.connect_timeout_seconds = settings_.connect_timeout_seconds;
+    request.user_agent = "Concerto/0.1 (+" + settings_.base_url + ")";
+    if (auto policy = fetch::AddressPolicy::create(settings_.allow)) request.addresses = *policy;
+    return request;
+  }
 
-  fetch::FetchRequest request;
-  request.url = feed.url;
-  request.path = feed.path;
-  // Validators only while the stored events are the ones they describe.
-  if (status.consecutive_failures == 0) {
-    request.etag = status.etag;
-    request.last_modified = status.last_modified;
-  }
-  request.max_bytes = settings.max_bytes;
-  request.timeout_seconds = settings.timeout_seconds;
-  request.connect_timeout_seconds = settings.connect_timeout_seconds;
-  request.user_agent = "Concerto/0.1 (+" + settings.base_url + ")";
-  int http_code = 0;
-  auto fetched = fetch::fetch(request, &http_code);
-  if (!fetched) {
-    status.http_code = http_code;
-    return record_failure(fetched.error());
-  }
-  status.http_code = fetched->http_code;
-  if (fetched->not_modified) {
+  RefreshOutcome finish(Pending& pending, fetch::FetchOutcome fetched, double fetch_seconds) {
+    const auto started = std::chrono::steady_clock::now();
+    const core::FeedConfig& feed = *pending.feed;
+    core::FeedStatus& status = pending.status;
+    RefreshOutcome outcome;
+    outcome.feed_id = feed.id;
+    outcome.http_code = fetched.http_code;
+    status.http_code = fetched.http_code;
+    auto done = [&](std::optional<std::int64_t> hint) {
+      const bool succeeded = outcome.status != "failed";
+      status.next_fetch =
+          next_fetch_after(feed, settings_, status.last_fetch, succeeded,
+                           status.consecutive_failures, hint, fetched.retry_after_seconds);
+      outcome.next_fetch = status.next_fetch;
+      outcome.seconds = fetch_seconds + seconds_since(started);
+      return outcome;
+    };
+    auto fail = [&](std::string error) {
+      status.error = error;
+      status.consecutive_failures += 1;
+      outcome.status = "failed";
+      outcome.error = std::move(error);
+      RefreshOutcome result = done(std::nullopt);
+      if (auto recorded = store_.record_status(status); !recorded) {
+        result.error += "; and the status could not be saved: " + recorded.error();
+      }
+      return result;
+    };
+
+    if (!fetched.response) return fail(fetched.response.error());
+    fetch::FetchResponse& response = *fetched.response;
+    if (response.not_modified) {
+      status.error.clear();
+      status.consecutive_failures = 0;
+      status.last_success = status.last_fetch;
+      outcome.status = "not-modified";
+      outcome.events = status.event_count;
+      RefreshOutcome result = done(response.max_age_seconds);
+      if (auto recorded = store_.record_status(status); !recorded) {
+        return fail("cannot save the status: " + recorded.error());
+      }
+      return result;
+    }
+    outcome.bytes = static_cast<std::int64_t>(response.body.size());
+
+    IngestRequest ingest_request;
+    ingest_request.feed = feed;
+    ingest_request.limits = settings_.limits;
+    ingest_request.site_timezone = settings_.timezone;
+    ingest_request.now_utc = status.last_fetch;
+    ingest_request.body = std::move(response.body);
+    IngestResult ingested = ingest_in_worker(ingest_request, worker_binary_);
+    outcome.problems = std::move(ingested.problems);
+    if (!ingested.ok) return fail(ingested.error);
+
     status.error.clear();
     status.consecutive_failures = 0;
     status.last_success = status.last_fetch;
-    outcome.status = "not-modified";
+    status.event_count = static_cast<int>(ingested.events.size());
+    status.problem_count = static_cast<int>(outcome.problems.size());
+    status.bytes = outcome.bytes;
+    status.etag = response.etag;
+    status.last_modified = response.last_modified;
+    outcome.status = "ok";
     outcome.events = status.event_count;
-    if (auto recorded = store.record_status(status); !recorded) {
-      return record_failure("cannot save the status: " + recorded.error());
+    // The feed's own hint: its HTTP cache lifetime, else what the calendar says.
+    RefreshOutcome result =
+        done(response.max_age_seconds ? response.max_age_seconds : ingested.refresh_seconds);
+    store::FeedSnapshot snapshot{std::move(ingested.events), std::move(ingested.occurrences)};
+    if (auto stored = store_.replace_snapshot(feed.id, snapshot, status); !stored) {
+      status.etag.clear();
+      status.last_modified.clear();
+      status.event_count = 0;
+      return fail("cannot store the events: " + stored.error());
     }
-    outcome.seconds = elapsed();
-    return outcome;
+    return result;
   }
-  outcome.bytes = static_cast<std::int64_t>(fetched->body.size());
 
-  IngestRequest ingest_request;
-  ingest_request.feed = feed;
-  ingest_request.limits = settings.limits;
-  ingest_request.site_timezone = settings.timezone;
-  ingest_request.now_utc = status.last_fetch;
-  ingest_request.body = std::move(fetched->body);
-  IngestResult ingested = ingest_in_worker(ingest_request, worker_binary);
-  outcome.problems = std::move(ingested.problems);
-  if (!ingested.ok) return record_failure(ingested.error);
+ private:
+  const Settings& settings_;
+  store::Store& store_;
+  const std::string& worker_binary_;
+};
 
-  status.error.clear();
-  status.consecutive_failures = 0;
-  status.last_success = status.last_fetch;
-  status.event_count = static_cast<int>(ingested.events.size());
-  status.problem_count = static_cast<int>(outcome.problems.size());
-  status.bytes = outcome.bytes;
-  status.etag = fetched->etag;
-  status.last_modified = fetched->last_modified;
-  store::FeedSnapshot snapshot{std::move(ingested.events), std::move(ingested.occurrences)};
-  if (auto stored = store.replace_snapshot(feed.id, snapshot, status); !stored) {
-    status.etag.clear();
-    status.last_modified.clear();
-    status.event_count = 0;
-    return record_failure("cannot store the events: " + stored.error());
+// Runs ingests on a few threads while fetch_all keeps downloading on the calling thread, so a
+// slow parse never stalls transfers (their timeouts run on wall-clock time).
+class IngestQueue {
+ public:
+  IngestQueue(std::size_t threads, std::function<void(std::size_t, fetch::FetchOutcome)> work)
+      : work_(std::move(work)) {
+    for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
   }
-  outcome.status = "ok";
-  outcome.events = status.event_count;
-  outcome.seconds = elapsed();
-  return outcome;
+  ~IngestQueue() { finish(); }
+
+  void push(fetch::FetchOutcome outcome) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(std::move(outcome));
+    }
+    ready_.notify_one();
+  }
+  void finish() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    ready_.notify_all();
+    for (auto& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+  }
+
+ private:
+  void run() {
+    while (true) {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [this] { return closed_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      fetch::FetchOutcome outcome = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      const std::size_t index = outcome.index;
+      work_(index, std::move(outcome));
+    }
+  }
+
+  std::function<void(std::size_t, fetch::FetchOutcome)> work_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<fetch::FetchOutcome> queue_;
+  bool closed_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
+std::int64_t next_fetch_after(const core::FeedConfig& feed, const Settings& settings,
+                              std::int64_t now, bool succeeded, int consecutive_failures,
+                              std::optional<std::int64_t> hint_seconds,
+                              std::optional<std::int64_t> retry_after_seconds) {
+  if (succeeded) {
+    const std::int64_t interval =
+        hint_seconds && *hint_seconds > 0
+            ? std::clamp(*hint_seconds, settings.min_refresh_seconds, settings.max_refresh_seconds)
+            : feed.refresh_seconds;
+    return now + interval;
+  }
+  const int exponent = std::clamp(consecutive_failures - 1, 0, 20);
+  const std::int64_t backoff =
+      std::min<std::int64_t>(feed.refresh_seconds, std::int64_t{60} << exponent);
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  const double jitter = std::uniform_real_distribution<double>(0.5, 1.0)(random);
+  std::int64_t wait = std::max<std::int64_t>(1, static_cast<std::int64_t>(backoff * jitter));
+  if (retry_after_seconds && *retry_after_seconds > 0) {
+    wait = std::max(wait, std::min(*retry_after_seconds, settings.max_refresh_seconds));
+  }
+  return now + wait;
+}
+
+std::vector<RefreshOutcome> refresh_feeds(
+    const std::vector<core::FeedConfig>& feeds, const Settings& settings, store::Store& store,
+    const std::string& worker_binary,
+    const std::function<void(const RefreshOutcome&)>& on_finished) {
+  Refresher refresher(settings, store, worker_binary);
+  const std::int64_t now = core::unix_now();
+  std::vector<Pending> pending(feeds.size());
+  std::vector<fetch::FetchRequest> requests;
+  requests.reserve(feeds.size());
+  for (std::size_t i = 0; i < feeds.size(); ++i) {
+    pending[i].feed = &feeds[i];
+    requests.push_back(refresher.prepare(pending[i], now));
+  }
+  std::vector<RefreshOutcome> outcomes(feeds.size());
+  std::mutex report_mutex;
+  const auto started = std::chrono::steady_clock::now();
+  {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    IngestQueue queue(std::min<std::size_t>(cores, std::max<std::size_t>(feeds.size(), 1)),
+                      [&](std::size_t index, fetch::FetchOutcome fetched) {
+                        RefreshOutcome outcome = refresher.finish(
+                            pending[index], std::move(fetched), seconds_since(started));
+                        std::lock_guard lock(report_mutex);
+                        if (on_finished) on_finished(outcome);
+                        outcomes[index] = std::move(outcome);
+                      });
+    fetch::fetch_all(requests, {settings.concurrency, settings.per_host},
+                     [&](fetch::FetchOutcome outcome) { queue.push(std::move(outcome)); });
+    queue.finish();
+  }
+  return outcomes;
+}
+
+RefreshOutcome refresh_feed(const core::FeedConfig& feed, const Settings& settings,
+                            store::Store& store, const std::string& worker_binary) {
+  return refresh_feeds({feed}, settings, store, worker_binary).front();
 }
 
 RefreshScheduler::RefreshScheduler(const Settings& settings, store::Store& store,
@@ -121,35 +268,27 @@ void RefreshScheduler::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::int64_t RefreshScheduler::next_due(const core::FeedConfig& feed) {
-  auto status = store_.status(feed.id);
-  if (!status || !status->has_value()) return 0;
-  const core::FeedStatus& s = **status;
-  if (s.consecutive_failures > 0) {
-    // Back off from one minute, doubling per failure, never past the refresh interval.
-    const int exponent = std::min(s.consecutive_failures - 1, 10);
-    return s.last_fetch +
-           std::min<std::int64_t>(feed.refresh_seconds, std::int64_t{60} << exponent);
-  }
-  return s.last_fetch + feed.refresh_seconds;
-}
-
 void RefreshScheduler::run() {
   while (true) {
-    std::int64_t soonest = core::unix_now() + 3600;
+    const std::int64_t now = core::unix_now();
+    std::int64_t soonest = now + 60;
+    std::vector<core::FeedConfig> due;
     for (const core::FeedConfig& feed : settings_.feeds) {
-      {
-        std::lock_guard lock(mutex_);
-        if (stopping_) return;
-      }
-      const std::int64_t due = next_due(feed);
-      if (due <= core::unix_now()) {
-        RefreshOutcome outcome = refresh_feed(feed, settings_, store_, worker_binary_);
-        std::cerr << "refresh " << feed.id << ": " << outcome.status << ", " << outcome.events
-                  << " events" << (outcome.error.empty() ? "" : ", " + outcome.error) << "\n";
-        soonest = std::min(soonest, next_due(feed));
+      auto status = store_.status(feed.id);
+      const std::int64_t next = status && status->has_value() ? (*status)->next_fetch : 0;
+      if (next <= now) {
+        due.push_back(feed);
       } else {
-        soonest = std::min(soonest, due);
+        soonest = std::min(soonest, next);
+      }
+    }
+    if (!due.empty()) {
+      for (const RefreshOutcome& outcome : refresh_feeds(due, settings_, store_, worker_binary_)) {
+        std::cerr << "refresh " << outcome.feed_id << ": " << outcome.status << ", "
+                  << outcome.events << " events, " << outcome.bytes << " bytes"
+                  << (outcome.http_code != 0 ? ", HTTP " + std::to_string(outcome.http_code) : "")
+                  << (outcome.error.empty() ? "" : ", " + outcome.error) << std::endl;
+        soonest = std::min(soonest, outcome.next_fetch);
       }
     }
     std::unique_lock lock(mutex_);

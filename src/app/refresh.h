@@ -1,10 +1,11 @@
 #pragma once
-// One refresh of a feed: fetch, ingest in a worker, store the snapshot or record the failure
-// (the feed's last good events stay). And the loop that refreshes every feed on schedule.
+// Refreshing feeds: download them together (fetch_all), read each body in a worker as soon as it
+// arrives, store the snapshot or record the failure (the feed's last good events stay), and
+// decide when each feed is due again. And the loop that does this on schedule in `serve`.
 
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -23,15 +24,34 @@ struct RefreshOutcome {
   int events = 0;
   std::int64_t bytes = 0;
   double seconds = 0;
+  int http_code = 0;
   std::string error;
   core::Problems problems;
+  std::int64_t next_fetch = 0;  // UTC seconds when the feed is due again
 };
+
+// Refreshes `feeds` with settings.concurrency transfers at once (settings.per_host to one host).
+// `on_finished` runs once per feed as it finishes, one call at a time. Outcomes are returned in
+// the order of `feeds`.
+std::vector<RefreshOutcome> refresh_feeds(
+    const std::vector<core::FeedConfig>& feeds, const Settings& settings, store::Store& store,
+    const std::string& worker_binary,
+    const std::function<void(const RefreshOutcome&)>& on_finished = {});
 
 RefreshOutcome refresh_feed(const core::FeedConfig& feed, const Settings& settings,
                             store::Store& store, const std::string& worker_binary);
 
-// Refreshes each feed when its refresh interval has passed since its last attempt (sooner
-// after failures, with backoff), until stop().
+// When a feed is due again. A success waits the feed's refresh interval, or its own hint
+// (Cache-Control: max-age, REFRESH-INTERVAL, X-PUBLISHED-TTL) kept within
+// feeds.min_refresh..max_refresh; the n-th failure in a row waits min(refresh, 1 min × 2^(n-1))
+// times a random factor in [0.5, 1] (so feeds failing together do not retry together), and at
+// least a Retry-After when the server sent one (capped at max_refresh).
+std::int64_t next_fetch_after(const core::FeedConfig& feed, const Settings& settings,
+                              std::int64_t now, bool succeeded, int consecutive_failures,
+                              std::optional<std::int64_t> hint_seconds,
+                              std::optional<std::int64_t> retry_after_seconds);
+
+// Refreshes every feed when it is due (its status' next_fetch), until stop().
 class RefreshScheduler {
  public:
   RefreshScheduler(const Settings& settings, store::Store& store, std::string worker_binary);
@@ -41,7 +61,6 @@ class RefreshScheduler {
 
  private:
   void run();
-  std::int64_t next_due(const core::FeedConfig& feed);
 
   const Settings& settings_;
   store::Store& store_;

@@ -31,6 +31,7 @@ struct FeedStatus {
   std::int64_t bytes = 0;
   std::string etag;
   std::string last_modified;
+  std::int64_t next_fetch = 0;  // UTC seconds when the feed is due again; 0 = now
 };
 
 }  // namespace concerto::core

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,12 +10,18 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <ctime>
+#include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/text.h"
+#include "fetch/curl_handles.h"
+#include "fetch/response_headers.h"
 
 namespace concerto::fetch {
 namespace {
@@ -24,33 +31,18 @@ constexpr long kMaxRedirects = 5;
 // the total timeout): a partner server trickling bytes must not hold a fetch slot.
 constexpr long kLowSpeedBytesPerSecond = 64;
 constexpr long kLowSpeedSeconds = 15;
+// Longest wait in curl_multi_poll; libcurl's own timers usually wake it sooner.
+constexpr int kPollMilliseconds = 1000;
 constexpr const char* kAccept =
     "text/calendar, application/rss+xml, application/atom+xml, application/xml;q=0.9, "
     "text/xml;q=0.9, */*;q=0.5";
 
-struct CurlDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-struct UrlDeleter {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
-};
-struct CurlStringDeleter {
-  void operator()(char* text) const { curl_free(text); }
-};
 struct FdCloser {
   int fd = -1;
   ~FdCloser() {
     if (fd >= 0) ::close(fd);
   }
 };
-
-using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
-using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
-using UrlPtr = std::unique_ptr<CURLU, UrlDeleter>;
-using CurlString = std::unique_ptr<char, CurlStringDeleter>;
 
 void global_init_once() {
   static std::once_flag once;
@@ -102,8 +94,9 @@ core::Result<FetchResponse> read_file(const FetchRequest& request) {
   return response;
 }
 
-// Only absolute http(s) URLs without user:password@ are fetched.
-core::Status check_url(const std::string& url) {
+// Only absolute http(s) URLs without user:password@ are fetched; the value is the URL's host
+// name, lower-cased (the key of the per-host limit).
+core::Result<std::string> check_url(const std::string& url) {
   UrlPtr parsed(curl_url());
   if (!parsed) return core::Error{"out of memory"};
   if (curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
@@ -124,7 +117,12 @@ core::Status check_url(const std::string& url) {
     const CurlString value(raw);
     if (code == CURLUE_OK) return core::Error{"URL with embedded credentials refused"};
   }
-  return core::ok_status();
+  raw = nullptr;
+  if (curl_url_get(parsed.get(), CURLUPART_HOST, &raw, 0) != CURLUE_OK) {
+    return core::Error{"malformed URL " + url};
+  }
+  const CurlString host(raw);
+  return core::ascii_lower(host.get());
 }
 
 // A validator echoed into a request header must not smuggle extra header lines.
@@ -135,21 +133,38 @@ bool header_safe(std::string_view value) {
   });
 }
 
+// What may be fetched, checked before any connection; the value is the host name.
+core::Result<std::string> admit(const FetchRequest& request) {
+  auto host = check_url(request.url);
+  if (!host) return host;
+  if (!header_safe(request.etag) || !header_safe(request.last_modified) ||
+      !header_safe(request.user_agent)) {
+    return core::Error{"control character in a request header value"};
+  }
+  if (auto why = url_refusal(request.url, request.addresses)) return core::Error{*why};
+  return host;
+}
+
+// One HTTP transfer in flight; the easy handle's callbacks point at it, so it never moves.
 struct Transfer {
-  std::int64_t max_bytes = 0;
+  std::size_t index = 0;
+  const FetchRequest* request = nullptr;
+  std::string host;
+  CurlPtr easy;
+  SlistPtr headers;
+  char detail[CURL_ERROR_SIZE] = {};
   bool too_large = false;
   std::string body;
-  // Of the last response in the redirect chain: reset at each status line.
-  std::string reason;
-  std::string etag;
-  std::string last_modified;
-  std::string content_type;
+  ResponseHeaders answer;
+  // Why the address policy refused the last address libcurl tried to connect to.
+  std::optional<std::string> refused;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto& transfer = *static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
-  if (static_cast<std::int64_t>(transfer.body.size() + bytes) > transfer.max_bytes) {
+  // Decoded bytes: the cap also bounds what a small compressed body inflates to.
+  if (static_cast<std::int64_t>(transfer.body.size() + bytes) > transfer.request->max_bytes) {
     transfer.too_large = true;
     return 0;  // aborts with CURLE_WRITE_ERROR
   }
@@ -160,40 +175,45 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto& transfer = *static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
-  const std::string_view line = core::trim(std::string_view(data, bytes));
-  if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
-    // "HTTP/1.1 404 Not Found": a new response (redirect hop or 1xx) starts.
-    transfer.reason.clear();
-    transfer.etag.clear();
-    transfer.last_modified.clear();
-    transfer.content_type.clear();
+  if (transfer.answer.take(std::string_view(data, bytes), std::time(nullptr))) {
     transfer.body.clear();
-    const auto code_start = line.find(' ');
-    if (code_start != std::string_view::npos) {
-      const auto reason_start = line.find(' ', code_start + 1);
-      if (reason_start != std::string_view::npos) {
-        transfer.reason = std::string(core::trim(line.substr(reason_start + 1)));
-      }
-    }
-    return bytes;
-  }
-  const auto colon = line.find(':');
-  if (colon == std::string_view::npos) return bytes;
-  const std::string_view name = core::trim(line.substr(0, colon));
-  const std::string value(core::trim(line.substr(colon + 1)));
-  if (core::iequals(name, "ETag")) {
-    transfer.etag = value;
-  } else if (core::iequals(name, "Last-Modified")) {
-    transfer.last_modified = value;
-  } else if (core::iequals(name, "Content-Type")) {
-    transfer.content_type = value;
   }
   return bytes;
 }
 
-std::string transport_error(CURLcode code, const char* detail, const Transfer& transfer,
-                            const FetchRequest& request) {
-  if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) return too_large(request.max_bytes);
+// Every connection (first URL, each redirect, each address of a name) goes through the policy
+// on the address itself, so a name that resolves to an internal address is caught too.
+curl_socket_t open_socket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto& transfer = *static_cast<Transfer*>(user);
+  if (purpose != CURLSOCKTYPE_IPCXN) {
+    transfer.refused = "refused: a socket other than an outgoing connection";
+    return CURL_SOCKET_BAD;
+  }
+  if (auto why = transfer.request->addresses.refusal(&address->addr)) {
+    transfer.refused = std::move(why);
+    return CURL_SOCKET_BAD;
+  }
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+// Before each request is sent, also on a connection reused from another transfer of the batch
+// (whose request may have had another policy): the address it is connected to must be allowed.
+int before_request(void* user, char* connected_ip, char*, int, int) {
+  auto& transfer = *static_cast<Transfer*>(user);
+  if (auto why = transfer.request->addresses.refusal(std::string_view(connected_ip))) {
+    transfer.refused = std::move(why);
+    return CURL_PREREQFUNC_ABORT;
+  }
+  return CURL_PREREQFUNC_OK;
+}
+
+std::string transport_error(CURLcode code, const Transfer& transfer) {
+  const std::int64_t max_bytes = transfer.request->max_bytes;
+  if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) return too_large(max_bytes);
+  if ((code == CURLE_COULDNT_CONNECT || code == CURLE_ABORTED_BY_CALLBACK) && transfer.refused) {
+    return *transfer.refused;
+  }
+  const char* detail = transfer.detail;
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return std::string("timed out (") + detail + ")";
@@ -209,42 +229,35 @@ std::string transport_error(CURLcode code, const char* detail, const Transfer& t
   return text;
 }
 
-core::Result<FetchResponse> fetch_url(const FetchRequest& request, int* failed_http_code) {
-  if (auto checked = check_url(request.url); !checked) return core::Error{checked.error()};
-  if (!header_safe(request.etag) || !header_safe(request.last_modified) ||
-      !header_safe(request.user_agent)) {
-    return core::Error{"control character in a request header value"};
-  }
-  global_init_once();
-  CurlPtr curl(curl_easy_init());
-  if (!curl) return core::Error{"cannot create a libcurl handle"};
-  CURL* handle = curl.get();
+// Builds the easy handle of `transfer` with every limit of its request.
+core::Status configure(Transfer& transfer) {
+  const FetchRequest& request = *transfer.request;
+  transfer.easy.reset(curl_easy_init());
+  if (!transfer.easy) return core::Error{"cannot create a libcurl handle"};
+  CURL* handle = transfer.easy.get();
 
-  SlistPtr headers;
-  auto add_header = [&headers](const std::string& line) {
-    curl_slist* grown = curl_slist_append(headers.get(), line.c_str());
+  auto add_header = [&transfer](const std::string& line) {
+    curl_slist* grown = curl_slist_append(transfer.headers.get(), line.c_str());
     if (grown == nullptr) return false;
-    (void)headers.release();  // now owned by `grown`
-    headers.reset(grown);
+    (void)transfer.headers.release();  // now owned by `grown`
+    transfer.headers.reset(grown);
     return true;
   };
   bool headers_ok = add_header(std::string("Accept: ") + kAccept);
-  if (!request.etag.empty())
+  if (!request.etag.empty()) {
     headers_ok = headers_ok && add_header("If-None-Match: " + request.etag);
+  }
   if (!request.last_modified.empty()) {
     headers_ok = headers_ok && add_header("If-Modified-Since: " + request.last_modified);
   }
   if (!headers_ok) return core::Error{"out of memory"};
 
-  Transfer transfer;
-  transfer.max_bytes = request.max_bytes;
-  char detail[CURL_ERROR_SIZE] = {};
   const long timeout = std::max(1, request.timeout_seconds);
   const long connect_timeout = std::clamp<long>(request.connect_timeout_seconds, 1, timeout);
-
   bool set_ok = true;
   auto set = [&set_ok](CURLcode code) { set_ok = set_ok && code == CURLE_OK; };
-  set(curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, detail));
+  set(curl_easy_setopt(handle, CURLOPT_PRIVATE, static_cast<void*>(&transfer)));
+  set(curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, transfer.detail));
   set(curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str()));
   set(curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https"));
   set(curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
@@ -261,34 +274,54 @@ core::Result<FetchResponse> fetch_url(const FetchRequest& request, int* failed_h
   set(curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L));
   set(curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L));
   set(curl_easy_setopt(handle, CURLOPT_USERAGENT, request.user_agent.c_str()));
-  set(curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get()));
+  set(curl_easy_setopt(handle, CURLOPT_HTTPHEADER, transfer.headers.get()));
   set(curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body));
   set(curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer));
   set(curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header));
   set(curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer));
+  set(curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, &open_socket));
+  set(curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, &transfer));
+  set(curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, &before_request));
+  set(curl_easy_setopt(handle, CURLOPT_PREREQDATA, &transfer));
   if (!set_ok) return core::Error{"cannot configure libcurl"};
+  return core::ok_status();
+}
 
-  const CURLcode code = curl_easy_perform(handle);
+// The outcome of a transfer libcurl reports done with `code`.
+FetchOutcome finish(Transfer& transfer, CURLcode code) {
+  CURL* handle = transfer.easy.get();
+  FetchOutcome outcome;
+  outcome.index = transfer.index;
   long http_code = 0;
   (void)curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &http_code);
-  double seconds = 0;
-  (void)curl_easy_getinfo(handle, CURLINFO_TOTAL_TIME, &seconds);
-  if (code != CURLE_OK) return core::Error{transport_error(code, detail, transfer, request)};
-
+  outcome.http_code = static_cast<int>(http_code);
+  if (http_code == 429 || http_code == 503) {
+    outcome.retry_after_seconds = transfer.answer.retry_after_seconds;
+  }
+  if (code != CURLE_OK) {
+    outcome.response = core::Error{transport_error(code, transfer)};
+    return outcome;
+  }
   if (http_code != 200 && http_code != 304) {
-    if (failed_http_code != nullptr) *failed_http_code = static_cast<int>(http_code);
     std::string text = "HTTP " + std::to_string(http_code);
-    if (!transfer.reason.empty()) text += " " + transfer.reason;
-    return core::Error{text};
+    if (!transfer.answer.reason.empty()) text += " " + transfer.answer.reason;
+    outcome.response = core::Error{text};
+    return outcome;
   }
 
+  const FetchRequest& request = *transfer.request;
   FetchResponse response;
-  response.http_code = static_cast<int>(http_code);
+  response.http_code = outcome.http_code;
   response.not_modified = http_code == 304;
-  response.etag = std::move(transfer.etag);
-  response.last_modified = std::move(transfer.last_modified);
-  response.content_type = std::move(transfer.content_type);
-  response.seconds = seconds;
+  response.etag = std::move(transfer.answer.etag);
+  response.last_modified = std::move(transfer.answer.last_modified);
+  response.content_type = std::move(transfer.answer.content_type);
+  response.max_age_seconds = transfer.answer.max_age_seconds;
+  char* ip = nullptr;
+  if (curl_easy_getinfo(handle, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr) {
+    response.connected_ip = ip;
+  }
+  (void)curl_easy_getinfo(handle, CURLINFO_TOTAL_TIME, &response.seconds);
   if (response.not_modified) {
     // A 304 need not repeat the validators; the ones we sent still hold.
     if (response.etag.empty()) response.etag = request.etag;
@@ -296,16 +329,196 @@ core::Result<FetchResponse> fetch_url(const FetchRequest& request, int* failed_h
   } else {
     response.body = std::move(transfer.body);
   }
-  return response;
+  outcome.response = std::move(response);
+  return outcome;
 }
+
+FetchOutcome failed(std::size_t index, std::string text) {
+  FetchOutcome outcome;
+  outcome.index = index;
+  outcome.response = core::Error{std::move(text)};
+  return outcome;
+}
+
+// One fetch_all: a multi handle, the transfers running on it and the ones waiting for a slot.
+class Batch {
+ public:
+  Batch(const std::vector<FetchRequest>& requests, const Concurrency& limits,
+        const std::function<void(FetchOutcome)>& on_done)
+      : requests_(requests),
+        transfers_limit_(std::max(1, limits.transfers)),
+        per_host_limit_(std::max(1, limits.per_host)),
+        on_done_(on_done),
+        running_(requests.size()) {}
+  // A handle must leave the multi handle before either is freed, also when on_done throws.
+  ~Batch() {
+    for (const auto& transfer : running_) {
+      if (transfer) (void)curl_multi_remove_handle(multi_.get(), transfer->easy.get());
+    }
+  }
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+
+  void run() {
+    std::vector<std::size_t> files;
+    for (std::size_t i = 0; i < requests_.size(); ++i) {
+      const FetchRequest& request = requests_[i];
+      if (!request.path.empty()) {
+        files.push_back(i);
+      } else if (request.url.empty()) {
+        on_done_(failed(i, "feed has neither url nor path"));
+      } else if (auto host = admit(request); !host) {
+        on_done_(failed(i, host.error()));
+      } else {
+        queue_.push_back(Queued{i, std::move(*host)});
+      }
+    }
+    if (!queue_.empty()) {
+      global_init_once();
+      multi_.reset(curl_multi_init());
+      if (multi_) {
+        start_queued();
+      } else {
+        fail_all("cannot create a libcurl multi handle");
+      }
+    }
+    // Local files are read while the first connections are being made.
+    bool healthy = true;
+    for (const std::size_t i : files) {
+      if (healthy && active_ > 0) healthy = perform();
+      FetchOutcome outcome;
+      outcome.index = i;
+      outcome.response = read_file(requests_[i]);
+      on_done_(std::move(outcome));
+    }
+    if (!healthy) return;
+    while (active_ > 0) {
+      if (!perform()) return;
+      finish_done();
+      start_queued();
+      if (active_ == 0) break;
+      const CURLMcode polled =
+          curl_multi_poll(multi_.get(), nullptr, 0, kPollMilliseconds, nullptr);
+      if (polled != CURLM_OK) return fail_all(curl_multi_strerror(polled));
+    }
+  }
+
+ private:
+  struct Queued {
+    std::size_t index = 0;
+    std::string host;
+  };
+
+  bool perform() {
+    int still_running = 0;
+    const CURLMcode code = curl_multi_perform(multi_.get(), &still_running);
+    if (code == CURLM_OK) return true;
+    fail_all(curl_multi_strerror(code));
+    return false;
+  }
+
+  // Starts waiting requests, in order, while a slot is free for them and for their host.
+  void start_queued() {
+    for (auto it = queue_.begin(); it != queue_.end() && active_ < transfers_limit_;) {
+      int& to_host = per_host_[it->host];
+      if (to_host >= per_host_limit_) {
+        ++it;
+        continue;
+      }
+      Queued next = std::move(*it);
+      it = queue_.erase(it);
+      auto transfer = std::make_unique<Transfer>();
+      transfer->index = next.index;
+      transfer->request = &requests_[next.index];
+      transfer->host = std::move(next.host);
+      if (auto configured = configure(*transfer); !configured) {
+        on_done_(failed(next.index, configured.error()));
+        continue;
+      }
+      const CURLMcode added = curl_multi_add_handle(multi_.get(), transfer->easy.get());
+      if (added != CURLM_OK) {
+        on_done_(failed(next.index, curl_multi_strerror(added)));
+        continue;
+      }
+      running_[next.index] = std::move(transfer);
+      ++to_host;
+      ++active_;
+    }
+  }
+
+  // Reports every transfer libcurl has finished.
+  void finish_done() {
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi_.get(), &left)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      CURL* handle = message->easy_handle;
+      const CURLcode code = message->data.result;
+      void* raw = nullptr;
+      (void)curl_easy_getinfo(handle, CURLINFO_PRIVATE, &raw);
+      auto* transfer = static_cast<Transfer*>(raw);
+      (void)curl_multi_remove_handle(multi_.get(), handle);
+      FetchOutcome outcome = finish(*transfer, code);
+      release(transfer->index);
+      on_done_(std::move(outcome));
+    }
+  }
+
+  void release(std::size_t index) {
+    --per_host_[running_[index]->host];
+    --active_;
+    running_[index].reset();
+  }
+
+  // The multi handle itself failed: nothing more can be fetched in this batch.
+  void fail_all(const std::string& why) {
+    for (std::size_t i = 0; i < running_.size(); ++i) {
+      if (!running_[i]) continue;
+      (void)curl_multi_remove_handle(multi_.get(), running_[i]->easy.get());
+      release(i);
+      on_done_(failed(i, why));
+    }
+    while (!queue_.empty()) {
+      const std::size_t index = queue_.front().index;
+      queue_.pop_front();
+      on_done_(failed(index, why));
+    }
+  }
+
+  const std::vector<FetchRequest>& requests_;
+  const int transfers_limit_;
+  const int per_host_limit_;
+  const std::function<void(FetchOutcome)>& on_done_;
+  MultiPtr multi_;                                  // declared before running_: outlives them
+  std::vector<std::unique_ptr<Transfer>> running_;  // by request index; null when not running
+  std::list<Queued> queue_;
+  std::map<std::string, int> per_host_;  // running transfers by host name
+  int active_ = 0;
+};
 
 }  // namespace
 
+void fetch_all(const std::vector<FetchRequest>& requests, const Concurrency& limits,
+               const std::function<void(FetchOutcome)>& on_done) {
+  Batch batch(requests, limits, on_done);
+  batch.run();
+}
+
+FetchOutcome fetch_one(const FetchRequest& request) {
+  FetchOutcome result;
+  fetch_all({request}, Concurrency{1, 1},
+            [&result](FetchOutcome outcome) { result = std::move(outcome); });
+  return result;
+}
+
 core::Result<FetchResponse> fetch(const FetchRequest& request, int* failed_http_code) {
-  if (failed_http_code != nullptr) *failed_http_code = 0;
-  if (!request.path.empty()) return read_file(request);
-  if (request.url.empty()) return core::Error{"feed has neither url nor path"};
-  return fetch_url(request, failed_http_code);
+  FetchOutcome outcome = fetch_one(request);
+  if (failed_http_code != nullptr) {
+    // As before: only an answer whose status is the failure reports its code.
+    const bool status_failure =
+        !outcome.response.ok() && outcome.http_code != 200 && outcome.http_code != 304;
+    *failed_http_code = status_failure ? outcome.http_code : 0;
+  }
+  return std::move(outcome.response);
 }
 
 }  // namespace concerto::fetch

@@ -205,7 +205,8 @@ std::string status_json(const std::vector<core::FeedStatus>& statuses) {
     out += ",\"consecutive_failures\":" + std::to_string(s.consecutive_failures);
     out += ",\"event_count\":" + std::to_string(s.event_count);
     out += ",\"problem_count\":" + std::to_string(s.problem_count);
-    out += ",\"bytes\":" + std::to_string(s.bytes) + "}";
+    out += ",\"bytes\":" + std::to_string(s.bytes);
+    out += ",\"next_fetch\":" + iso_utc_or_null(s.next_fetch) + "}";
   }
   out += statuses.empty() ? "]\n" : "\n]\n";
   return out;

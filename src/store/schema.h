@@ -15,7 +15,7 @@ namespace concerto::store::schema {
 // kMigrations[i] takes a database from version i to version i + 1; each entry is applied in one
 // transaction together with its row in schema_version. Released entries are never edited, only
 // appended to.
-inline constexpr std::array<std::string_view, 1> kMigrations = {
+inline constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: feeds status, events, occurrences, meta.
     R"sql(
 CREATE TABLE feeds (
@@ -73,6 +73,10 @@ CREATE TABLE meta (
   last_change INTEGER NOT NULL
 );
 INSERT INTO meta (id, generation, last_change) VALUES (1, 0, 0);
+)sql",
+    // 2: when each feed is due again (refresh interval, feed hints, backoff, Retry-After).
+    R"sql(
+ALTER TABLE feeds ADD COLUMN next_fetch INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -154,17 +154,19 @@ core::Status configure(Session& session, const std::string& path) {
 // Upserts the feeds row (never INSERT OR REPLACE: its delete would cascade to the events).
 void write_status(Session& session, const core::FeedStatus& status) {
   core::FeedStatus row = status;  // use() binds non-const references
-  session << "INSERT INTO feeds (feed_id, last_fetch, last_success, http_code, error, "
-             "consecutive_failures, event_count, problem_count, bytes, etag, last_modified) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-             "ON CONFLICT (feed_id) DO UPDATE SET last_fetch = excluded.last_fetch, "
-             "last_success = excluded.last_success, http_code = excluded.http_code, "
-             "error = excluded.error, consecutive_failures = excluded.consecutive_failures, "
-             "event_count = excluded.event_count, problem_count = excluded.problem_count, "
-             "bytes = excluded.bytes, etag = excluded.etag, last_modified = excluded.last_modified",
+  session
+      << "INSERT INTO feeds (feed_id, last_fetch, last_success, http_code, error, "
+         "consecutive_failures, event_count, problem_count, bytes, etag, last_modified, "
+         "next_fetch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+         "ON CONFLICT (feed_id) DO UPDATE SET last_fetch = excluded.last_fetch, "
+         "last_success = excluded.last_success, http_code = excluded.http_code, "
+         "error = excluded.error, consecutive_failures = excluded.consecutive_failures, "
+         "event_count = excluded.event_count, problem_count = excluded.problem_count, "
+         "bytes = excluded.bytes, etag = excluded.etag, last_modified = excluded.last_modified, "
+         "next_fetch = excluded.next_fetch",
       use(row.feed_id), use(row.last_fetch), use(row.last_success), use(row.http_code),
       use(row.error), use(row.consecutive_failures), use(row.event_count), use(row.problem_count),
-      use(row.bytes), use(row.etag), use(row.last_modified), now;
+      use(row.bytes), use(row.etag), use(row.last_modified), use(row.next_fetch), now;
 }
 
 // Rows are inserted in batches bound as column vectors: Poco compiles the statement once per
@@ -309,11 +311,11 @@ void bump_generation(Session& session) {
 
 std::vector<core::FeedStatus> read_statuses(Session& session, const std::string* only_feed) {
   std::vector<std::string> feed_ids, errors, etags, last_modifieds;
-  std::vector<std::int64_t> last_fetches, last_successes, bytes;
+  std::vector<std::int64_t> last_fetches, last_successes, bytes, next_fetches;
   std::vector<int> http_codes, failures, event_counts, problem_counts;
   Statement select(session);
   select << "SELECT feed_id, last_fetch, last_success, http_code, error, consecutive_failures, "
-            "event_count, problem_count, bytes, etag, last_modified FROM feeds";
+            "event_count, problem_count, bytes, etag, last_modified, next_fetch FROM feeds";
   std::string wanted;
   if (only_feed) {
     wanted = *only_feed;
@@ -321,7 +323,7 @@ std::vector<core::FeedStatus> read_statuses(Session& session, const std::string*
   }
   select << " ORDER BY feed_id", into(feed_ids), into(last_fetches), into(last_successes),
       into(http_codes), into(errors), into(failures), into(event_counts), into(problem_counts),
-      into(bytes), into(etags), into(last_modifieds);
+      into(bytes), into(etags), into(last_modifieds), into(next_fetches);
   select.execute();
   std::vector<core::FeedStatus> statuses(feed_ids.size());
   for (std::size_t i = 0; i < feed_ids.size(); ++i) {
@@ -337,6 +339,7 @@ std::vector<core::FeedStatus> read_statuses(Session& session, const std::string*
     status.bytes = bytes[i];
     status.etag = std::move(etags[i]);
     status.last_modified = std::move(last_modifieds[i]);
+    status.next_fetch = next_fetches[i];
   }
   return statuses;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "support/process.h"
@@ -132,6 +133,36 @@ TEST_F(RefreshTest, KeepsTheGoodEventsOfAFeedWithOneBadEvent) {
   EXPECT_EQ(outcome.events, 2);
   ASSERT_FALSE(outcome.problems.empty());
   EXPECT_GT(outcome.problems[0].line, 0);
+}
+
+TEST(NextFetch, WaitsTheFeedsIntervalOrItsOwnHintWithinBounds) {
+  Settings settings;
+  settings.min_refresh_seconds = 300;
+  settings.max_refresh_seconds = 86400;
+  core::FeedConfig feed;
+  feed.refresh_seconds = 3600;
+  EXPECT_EQ(next_fetch_after(feed, settings, 1000, true, 0, std::nullopt, std::nullopt), 4600);
+  EXPECT_EQ(next_fetch_after(feed, settings, 1000, true, 0, 7200, std::nullopt), 8200);
+  EXPECT_EQ(next_fetch_after(feed, settings, 1000, true, 0, 10, std::nullopt), 1300);
+  EXPECT_EQ(next_fetch_after(feed, settings, 1000, true, 0, 999999, std::nullopt), 87400);
+}
+
+TEST(NextFetch, BacksOffExponentiallyWithJitterAndHonoursRetryAfter) {
+  Settings settings;
+  core::FeedConfig feed;
+  feed.refresh_seconds = 3600;
+  for (int failures = 1; failures <= 8; ++failures) {
+    const std::int64_t full = std::min<std::int64_t>(3600, std::int64_t{60} << (failures - 1));
+    for (int draw = 0; draw < 50; ++draw) {
+      const std::int64_t wait =
+          next_fetch_after(feed, settings, 0, false, failures, std::nullopt, std::nullopt);
+      EXPECT_GE(wait, full / 2) << failures;
+      EXPECT_LE(wait, full) << failures;
+    }
+  }
+  EXPECT_GE(next_fetch_after(feed, settings, 0, false, 1, std::nullopt, 1800), 1800);
+  EXPECT_EQ(next_fetch_after(feed, settings, 0, false, 1, std::nullopt, 10'000'000),
+            settings.max_refresh_seconds);
 }
 
 }  // namespace

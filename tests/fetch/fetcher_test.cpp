@@ -1,5 +1,7 @@
 #include "fetch/fetcher.h"
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/DeflatingStream.h>
 #include <Poco/Event.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -9,11 +11,15 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Thread.h>
 #include <Poco/ThreadPool.h>
+#include <Poco/Timestamp.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +29,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace concerto::fetch {
 namespace {
@@ -33,6 +40,7 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
+using Clock = std::chrono::steady_clock;
 
 constexpr const char* kCalendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
 constexpr const char* kEtag = "\"v1\"";
@@ -84,21 +92,53 @@ std::string gzip(const std::string& text) {
   return out.str();
 }
 
-// A real HTTP server on 127.0.0.1 (never any other interface) with the routes the tests need.
-// One server for the whole suite: stopping a Poco server costs a 250 ms poll.
+// 100 MB of zeros, gzipped (about 100 kB), made in 1 MB steps so memory stays small.
+const std::string& gzip_bomb() {
+  static const std::string bomb = [] {
+    std::ostringstream out;
+    Poco::DeflatingOutputStream deflate(out, Poco::DeflatingStreamBuf::STREAM_GZIP);
+    const std::string zeros(1024 * 1024, '\0');
+    for (int i = 0; i < 100; ++i)
+      deflate.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+    deflate.close();
+    return out.str();
+  }();
+  return bomb;
+}
+
+// How many requests a route is serving at once, and the most it ever served at once.
+class Gauge {
+ public:
+  void enter() {
+    const int now = ++now_;
+    int seen = max_.load();
+    while (now > seen && !max_.compare_exchange_weak(seen, now)) {
+    }
+  }
+  void leave() { --now_; }
+  int max() const { return max_.load(); }
+  void reset() { max_ = 0; }
+
+ private:
+  std::atomic<int> now_{0};
+  std::atomic<int> max_{0};
+};
+
+// A real HTTP server on a loopback address (never any other interface) with the routes the
+// tests need. One per address for the whole suite: stopping a Poco server costs a 250 ms poll.
 class LoopbackServer {
  public:
-  LoopbackServer() {
+  explicit LoopbackServer(const std::string& address = "127.0.0.1") {
     add_routes();
     Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true, false);
-    socket.listen(16);
+    socket.bind(Poco::Net::SocketAddress(address, 0), true, false);
+    socket.listen(64);
     auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
-    params->setMaxThreads(8);
+    params->setMaxThreads(16);
     server_ =
         std::make_unique<Poco::Net::HTTPServer>(new RouteFactory(routes_), pool_, socket, params);
     server_->start();
-    base_ = "http://127.0.0.1:" + std::to_string(socket.address().port());
+    base_ = "http://" + address + ":" + std::to_string(socket.address().port());
   }
 
   ~LoopbackServer() {
@@ -110,10 +150,13 @@ class LoopbackServer {
   LoopbackServer& operator=(const LoopbackServer&) = delete;
 
   const std::string& base() const { return base_; }
+  Gauge& sleeping() { return sleeping_; }
+  int calendar_hits() const { return calendar_hits_.load(); }
 
  private:
   void add_routes() {
-    routes_["/calendar.ics"] = [](HTTPServerRequest& req, HTTPServerResponse& res) {
+    routes_["/calendar.ics"] = [this](HTTPServerRequest& req, HTTPServerResponse& res) {
+      ++calendar_hits_;
       res.set("ETag", kEtag);
       res.set("Last-Modified", kLastModified);
       if (req.get("If-None-Match", "") == kEtag ||
@@ -145,6 +188,7 @@ class LoopbackServer {
         return;
       }
       res.set("ETag", "\"hop\"");
+      res.set("Cache-Control", "max-age=5");  // of a redirect: not the answer's
       res.redirect(base_ + "/hop?n=" + std::to_string(left - 1), HTTPResponse::HTTP_FOUND);
     };
     routes_["/to-ftp"] = [](HTTPServerRequest&, HTTPServerResponse& res) {
@@ -179,34 +223,126 @@ class LoopbackServer {
       release_slow_.tryWait(10000);  // the client gives up long before
       out << "END:VCALENDAR\r\n" << std::flush;
     };
+    // /sleep?ms=300 answers after that long.
+    routes_["/sleep"] = [this](HTTPServerRequest& req, HTTPServerResponse& res) {
+      const std::string uri = req.getURI();
+      sleeping_.enter();
+      Poco::Thread::sleep(std::stol(uri.substr(uri.find("ms=") + 3)));
+      sleeping_.leave();
+      send_text(res, kCalendar);
+    };
+    routes_["/too-many"] = [](HTTPServerRequest&, HTTPServerResponse& res) {
+      res.setStatusAndReason(HTTPResponse::HTTP_TOO_MANY_REQUESTS);
+      res.set("Retry-After", "120");
+      send_text(res, "slow down\n", "text/plain");
+    };
+    routes_["/unavailable"] = [](HTTPServerRequest&, HTTPServerResponse& res) {
+      res.setStatusAndReason(HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
+      Poco::Timestamp in_five_minutes;
+      in_five_minutes += Poco::Timespan(300, 0).totalMicroseconds();
+      res.set("Retry-After",
+              Poco::DateTimeFormatter::format(in_five_minutes, Poco::DateTimeFormat::HTTP_FORMAT));
+      send_text(res, "maintenance\n", "text/plain");
+    };
+    routes_["/cached"] = [](HTTPServerRequest& req, HTTPServerResponse& res) {
+      res.set("ETag", kEtag);
+      if (req.get("If-None-Match", "") == kEtag) {
+        res.set("Cache-Control", "max-age=300");
+        res.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
+        res.send();
+        return;
+      }
+      res.set("Cache-Control", "public, max-age=600");
+      send_text(res, kCalendar);
+    };
+    routes_["/html-error"] = [](HTTPServerRequest&, HTTPServerResponse& res) {
+      send_text(res, "<html><body>Service temporarily down</body></html>\n", "text/html");
+    };
+    routes_["/bomb"] = [](HTTPServerRequest&, HTTPServerResponse& res) {
+      res.set("Content-Encoding", "gzip");
+      send_text(res, gzip_bomb());
+    };
+    // /redirect?to=URL sends the client to URL.
+    routes_["/redirect"] = [](HTTPServerRequest& req, HTTPServerResponse& res) {
+      const std::string uri = req.getURI();
+      res.redirect(uri.substr(uri.find("to=") + 3), HTTPResponse::HTTP_FOUND);
+    };
   }
 
   std::map<std::string, Route> routes_;
-  Poco::ThreadPool pool_{2, 8};
+  Poco::ThreadPool pool_{2, 16};
+  Gauge sleeping_;
+  std::atomic<int> calendar_hits_{0};
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   std::string base_;
   Poco::Event release_slow_;
 };
 
+AddressPolicy policy_allowing(const std::vector<std::string>& allow) {
+  auto policy = AddressPolicy::create(allow);
+  EXPECT_TRUE(policy.ok()) << policy.error();
+  return policy.ok() ? *policy : AddressPolicy{};
+}
+
+// Our test servers live on loopback, which the real policy refuses unless allowed.
+AddressPolicy loopback_policy() { return policy_allowing({"127.0.0.0/8", "::1/128"}); }
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 class FetcherTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { server_ = new LoopbackServer; }
   static void TearDownTestSuite() {
+    delete second_;
+    second_ = nullptr;
     delete server_;
     server_ = nullptr;
   }
 
-  static FetchRequest request(const std::string& path) {
+  static FetchRequest request(const std::string& path, const LoopbackServer* server = server_) {
     FetchRequest result;
-    result.url = server_->base() + path;
+    result.url = server->base() + path;
     result.connect_timeout_seconds = 2;
     result.timeout_seconds = 5;
+    result.addresses = loopback_policy();
     return result;
   }
 
+  // Runs fetch_all and returns the outcomes by request index, with when each one came.
+  struct Finished {
+    std::vector<FetchOutcome> outcomes;
+    std::vector<double> seconds;  // since fetch_all began
+    std::vector<std::size_t> order;
+    double total = 0;
+  };
+  static Finished run_all(const std::vector<FetchRequest>& requests, Concurrency limits) {
+    Finished finished;
+    finished.outcomes.resize(requests.size());
+    finished.seconds.resize(requests.size(), -1);
+    const auto started = Clock::now();
+    fetch_all(requests, limits, [&](FetchOutcome outcome) {
+      const std::size_t index = outcome.index;
+      finished.seconds.at(index) = seconds_since(started);
+      finished.order.push_back(index);
+      finished.outcomes.at(index) = std::move(outcome);
+    });
+    finished.total = seconds_since(started);
+    return finished;
+  }
+
+  // On 127.0.0.2: another host. Made when a test first needs it (ctest runs each test alone).
+  static LoopbackServer* second() {
+    if (second_ == nullptr) second_ = new LoopbackServer("127.0.0.2");
+    return second_;
+  }
+
   static LoopbackServer* server_;
+  static LoopbackServer* second_;
 };
 LoopbackServer* FetcherTest::server_ = nullptr;
+LoopbackServer* FetcherTest::second_ = nullptr;
 
 TEST_F(FetcherTest, ReturnsBodyAndValidatorsOfA200) {
   int code = -1;
@@ -219,6 +355,8 @@ TEST_F(FetcherTest, ReturnsBodyAndValidatorsOfA200) {
   EXPECT_EQ(got->etag, kEtag);
   EXPECT_EQ(got->last_modified, kLastModified);
   EXPECT_EQ(got->content_type, "text/calendar; charset=utf-8");
+  EXPECT_EQ(got->connected_ip, "127.0.0.1");
+  EXPECT_FALSE(got->max_age_seconds);
   EXPECT_GE(got->seconds, 0);
 }
 
@@ -280,6 +418,7 @@ TEST_F(FetcherTest, FollowsFiveRedirectsAndKeepsTheLastResponsesHeaders) {
   ASSERT_TRUE(got.ok()) << got.error();
   EXPECT_EQ(got->body, kCalendar);
   EXPECT_EQ(got->etag, "\"final\"");
+  EXPECT_FALSE(got->max_age_seconds) << "the redirects' Cache-Control is not the answer's";
 }
 
 TEST_F(FetcherTest, RefusesASixthRedirect) {
@@ -377,11 +516,195 @@ TEST_F(FetcherTest, ReportsAConnectionRefused) {
   }
   FetchRequest req;
   req.url = "http://127.0.0.1:" + std::to_string(port) + "/calendar.ics";
+  req.addresses = loopback_policy();
   req.connect_timeout_seconds = 1;
   req.timeout_seconds = 1;
   const auto got = fetch(req);
   ASSERT_FALSE(got.ok());
   EXPECT_THAT(got.error(), HasSubstr("connect"));
+}
+
+TEST_F(FetcherTest, ReportsA429WithItsRetryAfterSeconds) {
+  const FetchOutcome got = fetch_one(request("/too-many"));
+  ASSERT_FALSE(got.response.ok());
+  EXPECT_EQ(got.response.error(), "HTTP 429 Too Many Requests");
+  EXPECT_EQ(got.http_code, 429);
+  EXPECT_EQ(got.retry_after_seconds, 120);
+}
+
+TEST_F(FetcherTest, TurnsA503RetryAfterDateIntoSecondsFromNow) {
+  const FetchOutcome got = fetch_one(request("/unavailable"));
+  ASSERT_FALSE(got.response.ok());
+  EXPECT_EQ(got.http_code, 503);
+  ASSERT_TRUE(got.retry_after_seconds);
+  EXPECT_GE(*got.retry_after_seconds, 290);
+  EXPECT_LE(*got.retry_after_seconds, 300);
+}
+
+TEST_F(FetcherTest, PassesTheFailedCodeThroughTheCompatibilityCall) {
+  int code = 0;
+  const auto got = fetch(request("/too-many"), &code);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(code, 429);
+}
+
+TEST_F(FetcherTest, CapturesCacheControlMaxAgeOfA200AndA304) {
+  const auto fresh = fetch(request("/cached"));
+  ASSERT_TRUE(fresh.ok()) << fresh.error();
+  EXPECT_EQ(fresh->max_age_seconds, 600);
+
+  auto req = request("/cached");
+  req.etag = kEtag;
+  const auto same = fetch(req);
+  ASSERT_TRUE(same.ok()) << same.error();
+  EXPECT_TRUE(same->not_modified);
+  EXPECT_EQ(same->max_age_seconds, 300);
+}
+
+TEST_F(FetcherTest, TreatsAnHtmlPageServedWith200AsASuccessfulFetch) {
+  // Rejecting it is the parser's job; the fetcher reports what came, with its type.
+  const auto got = fetch(request("/html-error"));
+  ASSERT_TRUE(got.ok()) << got.error();
+  EXPECT_EQ(got->http_code, 200);
+  EXPECT_EQ(got->content_type, "text/html");
+  EXPECT_THAT(got->body, HasSubstr("<html>"));
+}
+
+TEST_F(FetcherTest, AbortsADecompressionBombAtTheCapOnDecodedBytes) {
+  auto req = request("/bomb");
+  req.max_bytes = 1024 * 1024;
+  const auto started = Clock::now();
+  const auto got = fetch(req);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error(), "body larger than 1048576 bytes");
+  EXPECT_LT(seconds_since(started), 3.0);
+}
+
+TEST_F(FetcherTest, RunsTransfersConcurrentlyUpToTheLimit) {
+  server_->sleeping().reset();
+  const std::vector<FetchRequest> requests(6, request("/sleep?ms=300"));
+  const Finished got = run_all(requests, Concurrency{3, 3});
+  for (const FetchOutcome& outcome : got.outcomes) {
+    ASSERT_TRUE(outcome.response.ok()) << outcome.response.error();
+  }
+  // Two rounds of three: about 0.6 s, where one at a time would take 1.8 s.
+  EXPECT_GE(got.total, 0.55);
+  EXPECT_LT(got.total, 1.5);
+  EXPECT_EQ(server_->sleeping().max(), 3);
+}
+
+TEST_F(FetcherTest, LimitsTransfersToOneHostButNotToOthers) {
+  server_->sleeping().reset();
+  second()->sleeping().reset();
+  std::vector<FetchRequest> requests;
+  for (int i = 0; i < 4; ++i) {
+    requests.push_back(request("/sleep?ms=200", server_));
+    requests.push_back(request("/sleep?ms=200", second()));
+  }
+  const Finished got = run_all(requests, Concurrency{8, 2});
+  for (const FetchOutcome& outcome : got.outcomes) {
+    ASSERT_TRUE(outcome.response.ok()) << outcome.response.error();
+  }
+  EXPECT_EQ(server_->sleeping().max(), 2);
+  EXPECT_EQ(second()->sleeping().max(), 2);
+  // Two rounds per host, both hosts at once: about 0.4 s, not 0.8 s.
+  EXPECT_LT(got.total, 0.75);
+}
+
+TEST_F(FetcherTest, NeverLetsAHangingServerHoldTheOthersBeyondItsTimeout) {
+  // Accepts connections (the kernel completes them) and never answers.
+  Poco::Net::ServerSocket hanging;
+  hanging.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true, false);
+  hanging.listen(16);
+  FetchRequest stuck = request("/calendar.ics");
+  stuck.url = "http://127.0.0.1:" + std::to_string(hanging.address().port()) + "/calendar.ics";
+  stuck.timeout_seconds = 1;
+  std::vector<FetchRequest> requests{stuck, request("/calendar.ics"), request("/calendar.ics"),
+                                     request("/calendar.ics")};
+  const Finished got = run_all(requests, Concurrency{2, 2});
+  ASSERT_FALSE(got.outcomes[0].response.ok());
+  EXPECT_THAT(got.outcomes[0].response.error(), StartsWith("timed out"));
+  EXPECT_GE(got.seconds[0], 0.9);
+  EXPECT_LT(got.seconds[0], 2.5);
+  for (std::size_t i = 1; i < requests.size(); ++i) {
+    ASSERT_TRUE(got.outcomes[i].response.ok()) << got.outcomes[i].response.error();
+    EXPECT_LT(got.seconds[i], 0.8) << "request " << i << " waited for the hanging one";
+  }
+  EXPECT_EQ(got.order.back(), 0u);
+}
+
+TEST_F(FetcherTest, ReportsEveryRequestOnceWithItsIndex) {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("concerto_fetch_all_" + std::to_string(::getpid()) + ".ics");
+  std::ofstream(file, std::ios::binary) << kCalendar;
+  std::vector<FetchRequest> requests(5, request("/calendar.ics"));
+  requests[1] = request("/missing");
+  requests[2] = FetchRequest{};
+  requests[2].path = file.string();
+  requests[3] = FetchRequest{};  // neither url nor path
+  requests[4].url = "ftp://127.0.0.1/x.ics";
+  const Finished got = run_all(requests, Concurrency{});
+  std::filesystem::remove(file);
+  ASSERT_EQ(got.order.size(), requests.size());
+  std::vector<std::size_t> order = got.order;
+  std::sort(order.begin(), order.end());
+  EXPECT_EQ(order, (std::vector<std::size_t>{0, 1, 2, 3, 4}));
+  EXPECT_TRUE(got.outcomes[0].response.ok());
+  EXPECT_EQ(got.outcomes[1].http_code, 404);
+  ASSERT_TRUE(got.outcomes[2].response.ok());
+  EXPECT_EQ(got.outcomes[2].response->body, kCalendar);
+  EXPECT_EQ(got.outcomes[3].response.error(), "feed has neither url nor path");
+  EXPECT_THAT(got.outcomes[4].response.error(), HasSubstr("only http and https"));
+}
+
+TEST_F(FetcherTest, ReturnsNothingForAnEmptyList) {
+  int calls = 0;
+  fetch_all({}, Concurrency{}, [&calls](FetchOutcome) { ++calls; });
+  EXPECT_EQ(calls, 0);
+}
+
+// Checked when libcurl connects (the URL's text was allowed): the address actually used.
+TEST_F(FetcherTest, RefusesARedirectToAnAddressThePolicyRefuses) {
+  auto req = request("/redirect?to=" + second()->base() + "/calendar.ics");
+  req.addresses = policy_allowing({"127.0.0.1/32"});
+  const int hits_before = second()->calendar_hits();
+  const auto got = fetch(req);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error(), "refused: 127.0.0.2 is a loopback address");
+  EXPECT_EQ(second()->calendar_hits(), hits_before) << "the refused server was reached";
+}
+
+TEST_F(FetcherTest, RefusesAConnectionReusedFromARequestWithAnotherPolicy) {
+  // One at a time: the second request's redirect finds the first one's connection to 127.0.0.2
+  // open, so no socket is opened for it; the address is still checked before sending.
+  auto allowed = request("/calendar.ics", second());
+  auto redirected = request("/redirect?to=" + second()->base() + "/calendar.ics");
+  redirected.addresses = policy_allowing({"127.0.0.1/32"});
+  const int hits_before = second()->calendar_hits();
+  const Finished got = run_all({allowed, redirected}, Concurrency{1, 1});
+  ASSERT_TRUE(got.outcomes[0].response.ok()) << got.outcomes[0].response.error();
+  ASSERT_FALSE(got.outcomes[1].response.ok());
+  EXPECT_EQ(got.outcomes[1].response.error(), "refused: 127.0.0.2 is a loopback address");
+  EXPECT_EQ(second()->calendar_hits(), hits_before + 1);
+}
+
+TEST_F(FetcherTest, RefusesLocalhostByNameUnderTheDefaultPolicy) {
+  auto req = request("/calendar.ics");
+  req.url = "http://localhost:" + server_->base().substr(server_->base().rfind(':') + 1) +
+            "/calendar.ics";
+  req.addresses = AddressPolicy{};
+  const auto got = fetch(req);
+  ASSERT_FALSE(got.ok());
+  EXPECT_THAT(got.error(), StartsWith("refused: "));
+  EXPECT_THAT(got.error(), HasSubstr("loopback"));
+}
+
+TEST_F(FetcherTest, RefusesAUrlWithARefusedAddressBeforeConnecting) {
+  FetchRequest req;
+  req.url = "http://10.0.0.1/calendar.ics";
+  const auto got = fetch(req);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error(), "refused: 10.0.0.1 is a private address");
 }
 
 class LocalFileTest : public ::testing::Test {

@@ -430,6 +430,7 @@ TEST_F(SqliteStoreTest, RoundTripsEveryStatusField) {
   status.bytes = 12'345'678'901;
   status.etag = "W/\"abc\"";
   status.last_modified = "Mon, 19 Oct 2026 07:30:00 GMT";
+  status.next_fetch = 1'791'003'700;
   ASSERT_TRUE(store->record_status(status));
 
   auto stored = store->status("feed");
@@ -447,6 +448,7 @@ TEST_F(SqliteStoreTest, RoundTripsEveryStatusField) {
   EXPECT_EQ(actual.bytes, status.bytes);
   EXPECT_EQ(actual.etag, status.etag);
   EXPECT_EQ(actual.last_modified, status.last_modified);
+  EXPECT_EQ(actual.next_fetch, status.next_fetch);
 
   status.error.clear();  // a later success overwrites every field
   status.http_code = 200;
@@ -455,6 +457,25 @@ TEST_F(SqliteStoreTest, RoundTripsEveryStatusField) {
   EXPECT_EQ((*store->status("feed"))->error, "");
   EXPECT_EQ((*store->status("feed"))->http_code, 200);
   EXPECT_EQ(store->statuses()->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseAndKeepsItsFeeds) {
+  const std::string file = (dir_.path() / "v1.db").string();
+  {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::Session session("SQLite", file);
+    using Poco::Data::Keywords::now;
+    session << std::string(schema::kCreateVersionTable), now;
+    session << std::string(schema::kMigrations[0]), now;
+    session << "INSERT INTO schema_version (version, applied_at) VALUES (1, 0)", now;
+    session << "INSERT INTO feeds (feed_id, event_count) VALUES ('old', 7)", now;
+  }
+  auto store = Store::open(file);
+  ASSERT_TRUE(store) << store.error();
+  auto status = (*store)->status("old");
+  ASSERT_TRUE(status && status->has_value());
+  EXPECT_EQ((*status)->event_count, 7);
+  EXPECT_EQ((*status)->next_fetch, 0);
 }
 
 TEST_F(SqliteStoreTest, StatusOfAnUnknownFeedIsEmpty) {
