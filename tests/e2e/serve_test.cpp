@@ -5,10 +5,17 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -188,6 +195,81 @@ TEST_F(Deployment, KeepsTheEventsOfAFeedWhoseFileGotAMistake) {
   Response calendar = get(server.port(), "/calendar.ics");
   EXPECT_GE(count(calendar.body, "BEGIN:VEVENT"), 10) << calendar.body;
   EXPECT_NE(get(server.port(), "/api/feeds/status").body.find("\"icpc\""), std::string::npos);
+}
+
+// A partner's web server on 127.0.0.1 serving one calendar with an ETag.
+class PartnerServer {
+ public:
+  explicit PartnerServer(std::string body) : body_(std::move(body)) {
+    socket_.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true, false);
+    socket_.listen();
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket_,
+                                                      new Poco::Net::HTTPServerParams);
+    server_->start();
+  }
+  ~PartnerServer() { server_->stopAll(true); }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/agenda.ics";
+  }
+  int requests() const { return requests_; }
+
+ private:
+  struct Handler : Poco::Net::HTTPRequestHandler {
+    explicit Handler(PartnerServer& server) : owner(server) {}
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
+      ++owner.requests_;
+      response.set("ETag", "\"v1\"");
+      if (request.get("If-None-Match", "") == "\"v1\"") {
+        response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NOT_MODIFIED);
+        response.send();
+        return;
+      }
+      response.setContentType("text/calendar; charset=utf-8");
+      response.sendBuffer(owner.body_.data(), owner.body_.size());
+    }
+    PartnerServer& owner;
+  };
+  struct Factory : Poco::Net::HTTPRequestHandlerFactory {
+    explicit Factory(PartnerServer& server) : owner(server) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest&) override {
+      return new Handler(owner);
+    }
+    PartnerServer& owner;
+  };
+
+  std::string body_;
+  std::atomic<int> requests_{0};
+  Poco::Net::ServerSocket socket_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+TEST_F(Deployment, FetchesAFeedOverHttpThenRevalidatesItAndRefusesLoopbackByDefault) {
+  PartnerServer partner(read_file(CONCERTO_SOURCE_DIR "/feeds/examples/icpc.ics"));
+  fs::create_directories(dir_ + "/feeds");
+  write_file(dir_ + "/feeds/icpc.ini", "url = " + partner.url() + "\n");
+  const std::vector<std::string> base = {"fetch", "--config", config_, "--set",
+                                         "feeds.directory=" + dir_ + "/feeds"};
+  std::vector<std::string> allowed = base;
+  allowed.insert(allowed.end(), {"--set", "fetch.allow=127.0.0.0/8"});
+
+  auto first = run_concerto(allowed);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("1 feeds: 1 ok"), std::string::npos) << first.out;
+  auto second = run_concerto(allowed);
+  EXPECT_NE(second.out.find("1 feeds: 0 ok, 1 not modified"), std::string::npos) << second.out;
+  EXPECT_EQ(partner.requests(), 2);
+
+  // Without the allowance the loopback address is refused; the stored events stay.
+  auto refused = run_concerto(base);
+  EXPECT_EQ(refused.exit_code, 0);
+  EXPECT_NE(refused.out.find("refused: 127.0.0.1 is a loopback address"), std::string::npos)
+      << refused.out;
+  EXPECT_EQ(partner.requests(), 2);
+  auto exported = run_concerto({"export", "--config", config_, "--set",
+                                "feeds.directory=" + dir_ + "/feeds", "--format", "ics"});
+  EXPECT_GE(count(exported.out, "BEGIN:VEVENT"), 10) << exported.err;
 }
 
 TEST_F(Deployment, ASecondServerOnTheSamePortFailsToStart) {
