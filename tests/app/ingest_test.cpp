@@ -29,6 +29,17 @@ IngestRequest request_for(std::string body) {
   return request;
 }
 
+// Every series runs a minutely rule from 1990: each costs its full iteration budget.
+std::string spinning_calendar() {
+  std::string events;
+  for (int i = 0; i < 200; ++i) {
+    events += "BEGIN:VEVENT\r\nUID:spin" + std::to_string(i) +
+              "\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:19900101T000000Z\r\n"
+              "SUMMARY:x\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\n";
+  }
+  return calendar(events);
+}
+
 bool sanitized() {
 #if defined(__SANITIZE_ADDRESS__)
   return true;
@@ -87,14 +98,7 @@ TEST(Ingest, ReportsAnHtmlPageAsNotACalendar) {
 }
 
 TEST(Ingest, StopsAFeedThatExceedsItsCpuBudget) {
-  // Every series runs a minutely rule from 1990: each costs its full iteration budget.
-  std::string events;
-  for (int i = 0; i < 200; ++i) {
-    events += "BEGIN:VEVENT\r\nUID:spin" + std::to_string(i) +
-              "\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:19900101T000000Z\r\n"
-              "SUMMARY:x\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\n";
-  }
-  IngestRequest request = request_for(calendar(events));
+  IngestRequest request = request_for(spinning_calendar());
   request.limits.cpu_seconds = 1;
   request.limits.wall_seconds = 20;
   const auto started = std::chrono::steady_clock::now();
@@ -107,13 +111,7 @@ TEST(Ingest, StopsAFeedThatExceedsItsCpuBudget) {
 }
 
 TEST(Ingest, StopsAFeedThatExceedsItsWallClockBudget) {
-  std::string events;
-  for (int i = 0; i < 200; ++i) {
-    events += "BEGIN:VEVENT\r\nUID:spin" + std::to_string(i) +
-              "\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:19900101T000000Z\r\n"
-              "SUMMARY:x\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\n";
-  }
-  IngestRequest request = request_for(calendar(events));
+  IngestRequest request = request_for(spinning_calendar());
   request.limits.cpu_seconds = 100;
   request.limits.wall_seconds = 1;
   IngestResult result = ingest_in_worker(request, CONCERTO_BINARY);
