@@ -7,6 +7,8 @@
 #include "core/text.h"
 #include "parse/decode.h"
 #include "parse/ics_reader.h"
+#include "parse/jsonld_reader.h"
+#include "parse/xml_feed_reader.h"
 
 namespace concerto::parse {
 namespace {
@@ -116,8 +118,25 @@ core::Result<ParsedFeed> read_feed(std::string_view bytes, std::string_view form
         "the feed is configured as ics but the content is not an iCalendar document: it " +
         describe_content(*text, bytes.size())};
   }
-  if (chosen == "rss" || chosen == "atom" || chosen == "html") {
-    return core::Error{"RSS/Atom/HTML reading is not available yet (issue 4)"};
+  if (chosen == "rss" || chosen == "atom") {
+    // RSS and Atom are told apart by their root element, whatever the feed was configured as.
+    auto xml = read_xml_feed(*text, limits, problems);
+    if (!xml) return core::Error{xml.error()};
+    ParsedFeed feed;
+    feed.format = xml->format;
+    feed.events = std::move(xml->events);
+    feed.calendar_name = std::move(xml->title);
+    feed.refresh_seconds = xml->ttl_seconds;
+    return feed;
+  }
+  if (chosen == "html") {
+    auto page = read_jsonld_events(*text, limits, problems);
+    if (!page) return core::Error{page.error()};
+    ParsedFeed feed;
+    feed.format = "html";
+    feed.events = std::move(page->events);
+    feed.calendar_name = std::move(page->title);
+    return feed;
   }
   if (chosen != "ics") {
     return core::Error{"not a calendar: the content " + describe_content(*text, bytes.size())};

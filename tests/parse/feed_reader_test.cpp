@@ -41,23 +41,67 @@ TEST(FeedReader, ReadsAnIcsFeed) {
   EXPECT_TRUE(read_feed(kIcs, "ics", {}, problems).ok());
 }
 
-TEST(FeedReader, SaysRssAtomAndHtmlAreNotAvailableYet) {
+constexpr std::string_view kRss =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<rss version=\"2.0\" xmlns:ev=\"http://purl.org/rss/1.0/modules/event/\">\n"
+    "<channel><title>Agenda du r\xC3\xA9seau</title><ttl>120</ttl>\n"
+    "<item><title>Forum citoyen</title><link>https://example.org/forum</link>\n"
+    "<guid>forum-2027</guid><ev:startdate>2027-03-04</ev:startdate>\n"
+    "<ev:location>Lille</ev:location></item>\n"
+    "</channel></rss>\n";
+
+constexpr std::string_view kAtom =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+    "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+    "xmlns:ev=\"http://purl.org/rss/1.0/modules/event/\">\n"
+    "<title>Blog</title><id>urn:blog</id><updated>2026-12-01T10:00:00Z</updated>\n"
+    "<entry><title>Atelier</title><id>urn:atelier</id><updated>2026-12-01T10:00:00Z</updated>\n"
+    "<ev:startdate>2027-05-11T18:30:00+02:00</ev:startdate></entry>\n"
+    "</feed>\n";
+
+constexpr std::string_view kEventPage =
+    "<!DOCTYPE html><html><head><title>Agenda</title>\n"
+    "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\","
+    "\"@type\":\"Event\",\"name\":\"Conf\xC3\xA9rence\",\"startDate\":\"2027-06-02\"}</script>\n"
+    "</head><body></body></html>\n";
+
+TEST(FeedReader, ReadsRssAtomAndEventPagesDetectedFromTheirContent) {
   core::Problems problems;
-  for (std::string_view body : {"<rss version=\"2.0\"></rss>", "<feed></feed>", "<html></html>"}) {
-    auto feed = read_feed(body, "auto", {}, problems);
-    ASSERT_FALSE(feed.ok());
-    EXPECT_EQ(feed.error(), "RSS/Atom/HTML reading is not available yet (issue 4)");
-  }
+  auto rss = read_feed(kRss, "auto", {}, problems);
+  ASSERT_TRUE(rss.ok()) << rss.error();
+  EXPECT_EQ(rss->format, "rss");
+  EXPECT_EQ(rss->calendar_name, "Agenda du r\xC3\xA9seau");
+  EXPECT_EQ(rss->refresh_seconds, 7200);
+  ASSERT_EQ(rss->events.size(), 1u);
+  EXPECT_TRUE(rss->events[0].start.all_day);
+  EXPECT_EQ(rss->events[0].start.date, (core::Date{2027, 3, 4}));
+  EXPECT_EQ(rss->events[0].location, "Lille");
+
+  auto atom = read_feed(kAtom, "auto", {}, problems);
+  ASSERT_TRUE(atom.ok()) << atom.error();
+  EXPECT_EQ(atom->format, "atom");
+  ASSERT_EQ(atom->events.size(), 1u);
+  EXPECT_EQ(atom->events[0].start.utc, core::seconds_from_civil({{2027, 5, 11}, 16, 30, 0}));
+
+  auto page = read_feed(kEventPage, "auto", {}, problems);
+  ASSERT_TRUE(page.ok()) << page.error();
+  EXPECT_EQ(page->format, "html");
+  ASSERT_EQ(page->events.size(), 1u);
+  EXPECT_EQ(page->events[0].summary, "Conf\xC3\xA9rence");
 }
 
-// Regression: "html" passed the configuration check but read_feed said "unknown feed format".
-TEST(FeedReader, SaysReadingIsNotAvailableYetForEveryFormatTheConfigurationAccepts) {
+TEST(FeedReader, ReadsTheContentAsWhatItIsWhenTheConfiguredXmlFormatDiffers) {
   core::Problems problems;
-  for (std::string_view format : {"rss", "atom", "html"}) {
-    auto feed = read_feed("<html><body>Agenda</body></html>", format, {}, problems);
-    ASSERT_FALSE(feed.ok()) << format;
-    EXPECT_EQ(feed.error(), "RSS/Atom/HTML reading is not available yet (issue 4)") << format;
-  }
+  auto as_atom = read_feed(kRss, "atom", {}, problems);
+  ASSERT_TRUE(as_atom.ok()) << as_atom.error();
+  EXPECT_EQ(as_atom->format, "rss");
+}
+
+TEST(FeedReader, RefusesAPageWithoutEventsAndAnHtmlPageServedAsRss) {
+  core::Problems problems;
+  EXPECT_FALSE(read_feed("<html><body>Agenda</body></html>", "auto", {}, problems).ok());
+  EXPECT_FALSE(read_feed("<html><body>Agenda</body></html>", "rss", {}, problems).ok());
+  EXPECT_FALSE(read_feed("<rss version=\"2.0\"><channel><item>", "rss", {}, problems).ok());
 }
 
 // Regression: the error quoted the body's first 40 characters, and it is published on
