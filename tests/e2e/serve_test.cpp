@@ -272,6 +272,28 @@ TEST_F(Deployment, FetchesAFeedOverHttpThenRevalidatesItAndRefusesLoopbackByDefa
   EXPECT_GE(count(exported.out, "BEGIN:VEVENT"), 10) << exported.err;
 }
 
+TEST_F(Deployment, MergesEventsFromRssAndEventPagesWithTheIcsFeeds) {
+  fs::create_directories(dir_ + "/feeds");
+  write_file(dir_ + "/feeds/mdl.ini",
+             "path = " CONCERTO_FIXTURES_DIR "/rss/wordpress_ev_module.xml\nformat = rss\n");
+  write_file(dir_ + "/feeds/openagenda.ini",
+             "path = " CONCERTO_FIXTURES_DIR "/html/openagenda.html\n");
+  write_file(dir_ + "/feeds/icpc.ini", "path = " CONCERTO_SOURCE_DIR "/feeds/examples/icpc.ics\n");
+  const std::string feeds = "feeds.directory=" + dir_ + "/feeds";
+  auto fetched = run_concerto({"fetch", "--config", config_, "--set", feeds});
+  ASSERT_EQ(fetched.exit_code, 0) << fetched.err;
+  EXPECT_NE(fetched.out.find("3 feeds: 3 ok"), std::string::npos) << fetched.out;
+  auto json = run_concerto({"export", "--config", config_, "--set", feeds, "--format", "json",
+                            "--from", "2026-01-01", "--to", "2028-12-31"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(json.out.find("\"feed\":\"mdl\""), std::string::npos);
+  EXPECT_NE(json.out.find("\"feed\":\"openagenda\""), std::string::npos);
+  EXPECT_NE(json.out.find("\"feed\":\"icpc\""), std::string::npos);
+  auto ics = run_concerto({"export", "--config", config_, "--set", feeds, "--format", "ics"});
+  EXPECT_NE(ics.out.find("SUMMARY:Forum des associations"), std::string::npos) << ics.out;
+  EXPECT_EQ(ics.out.find("<p>"), std::string::npos);  // descriptions are plain text
+}
+
 TEST_F(Deployment, ASecondServerOnTheSamePortFailsToStart) {
   ServerProcess first(config_args());
   ASSERT_TRUE(first.running()) << first.log();
