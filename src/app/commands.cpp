@@ -36,7 +36,7 @@ commands:
   fetch  [--config FILE] [--feed ID]      refresh all feeds (or one) once and report
   export [--config FILE] --format ics|json [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                                           write the merged agenda to stdout
-  check  FILE [--format ics|rss|atom|auto]
+  check  FILE [--format ics|rss|atom|html|auto]
                                           read one file, list its events and problems
 
 options for every command:
