@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/text.h"
@@ -327,6 +328,7 @@ class Scanner {
 
   // Numeric dates: dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy, dd/mm/yy, yyyy-mm-dd.
   bool numeric(std::size_t i, Atom* a, std::size_t* next) const {
+    if (short_numeric(i, a, next)) return true;
     if (!number(i) || !(i + 4 < t_.size())) return false;
     const std::string& sep = t_[i + 1].fold;
     if (sep != "/" && sep != "." && sep != "-") return false;
@@ -351,9 +353,29 @@ class Scanner {
     } else {
       return false;
     }
+    // "3/15/2027": read month first only where day first is impossible.
+    if (r.month > 12 && r.day <= 12 && sep == "/") std::swap(r.month, r.day);
     if (!core::is_valid(core::Date{r.year, r.month, r.day})) return false;
     *a = r;
     *next = i + 5;
+    return true;
+  }
+
+  // "le 04/03" without a year: only right after "le", "du", "au", "on" or a weekday, so that
+  // "24/7" or "1/2 journée" stay numbers.
+  bool short_numeric(std::size_t i, Atom* a, std::size_t* next) const {
+    if (i == 0 || !number(i) || !is(i + 1, "/") || !glued(i + 1) || !number(i + 2) ||
+        !glued(i + 2) || (is(i + 3, "/") && glued(i + 3)))
+      return false;
+    const std::string& p = t_[i - 1].fold;
+    if (p != "le" && p != "du" && p != "au" && p != "on" && wday(i - 1) < 0) return false;
+    if (t_[i].raw.size() > 2 || t_[i + 2].raw.size() > 2) return false;
+    Atom r;
+    r.day = t_[i].value;
+    r.month = t_[i + 2].value;
+    if (r.month < 1 || r.month > 12 || r.day < 1 || r.day > 31) return false;
+    *a = r;
+    *next = i + 3;
     return true;
   }
 
@@ -531,6 +553,10 @@ class Scanner {
       *marked = true;
       t.minute = t_[j + 1].value;
       j += 2;
+    } else if (is(j, ".") && glued(j) && number(j + 1) && glued(j + 1) &&
+               t_[j + 1].raw.size() == 2 && (is(j + 2, "am") || is(j + 2, "pm"))) {
+      t.minute = t_[j + 1].value;  // "7.30pm"
+      j += 2;
     }
     if (is(j, "am") || is(j, "pm")) {
       *meridiem = is(j, "am") ? 1 : 2;
@@ -589,7 +615,7 @@ bool contains(const std::vector<std::string>& words, std::string_view w) {
   return std::find(words.begin(), words.end(), w) != words.end();
 }
 
-enum class Role { kEvent, kDeadline, kValidity, kPublication, kPast, kVague };
+enum class Role { kEvent, kDeadline, kValidity, kPublication, kPast, kVague, kCancelled };
 
 struct Found {
   Mention mention;
@@ -649,10 +675,36 @@ std::optional<Role> role_before(const std::vector<Token>& t, std::size_t begin, 
   static const std::vector<std::string> kValidityEnd = {
       "a partir", "des",     "starting", "starting from", "a compter", "effective", "since",
       "depuis",   "valable", "valid",    "as of",         "apres",     "after"};
-  static const std::vector<std::string> kPublicationEnd = {
-      "paru",   "parue",     "publie",    "publiee",      "mis a jour",   "mise a jour",
-      "posted", "posted on", "published", "published on", "updated",      "updated on",
-      "ecrit",  "redige",    "poste",     "postee",       "mis en ligne", "mise en ligne"};
+  static const std::vector<std::string> kPublicationEnd = {"paru",
+                                                           "parue",
+                                                           "publie",
+                                                           "publiee",
+                                                           "mis a jour",
+                                                           "mise a jour",
+                                                           "posted",
+                                                           "posted on",
+                                                           "published",
+                                                           "published on",
+                                                           "updated",
+                                                           "updated on",
+                                                           "ecrit",
+                                                           "redige",
+                                                           "poste",
+                                                           "postee",
+                                                           "mis en ligne",
+                                                           "mise en ligne",
+                                                           "publies",
+                                                           "publiees",
+                                                           "parus",
+                                                           "parues",
+                                                           "paraitra",
+                                                           "paraitront",
+                                                           "sera publie",
+                                                           "sera publiee",
+                                                           "seront publies",
+                                                           "seront publiees",
+                                                           "will be published",
+                                                           "be published"};
   static const std::vector<std::string> kVagueEnd = {"semaine", "week of", "week",  "mois",
                                                      "autour",  "vers",    "around"};
   for (const auto& p : kPublicationEnd)
@@ -716,7 +768,11 @@ const std::vector<std::string>& past_markers() {
                                              "en differe",
                                              "merci a",
                                              "thank you",
-                                             "thanks to"};
+                                             "thanks to",
+                                             "originally",
+                                             "initialement",
+                                             "instead of",
+                                             "au lieu du"};
   return k;
 }
 const std::vector<std::string>& future_markers() {
@@ -727,7 +783,10 @@ const std::vector<std::string>& future_markers() {
       "join us",       "inscrivez",       "register",         "venez",
       "aura",          "organise",        "organisera",       "vous invite",
       "invites you",   "est reprogramme", "est reprogrammee", "reprogramme",
-      "reprogrammee",  "is coming",       "save the date"};
+      "reprogrammee",  "is coming",       "save the date",    "reporte au",
+      "reportee au",   "reportes au",     "postponed to",     "postponed until",
+      "moved to",      "rescheduled",     "rescheduled for",  "decale au",
+      "decalee au",    "repousse au",     "repoussee au",     "nouvelle date"};
   return k;
 }
 
@@ -754,8 +813,10 @@ int nearest(const std::vector<Token>& t, const Mention& m,
   return best;
 }
 
+// A French past participle by its ending ("voté", "réunis", "venu"); "ont lieu" is present.
 bool is_participle(std::string_view w) {
-  if (w.size() < 3 || w == "lieu" || w == "ete" || w == "tenu") return w == "tenu" || w == "ete";
+  if (w == "ete" || w == "tenu") return true;
+  if (w.size() < 3 || w == "lieu") return false;
   for (std::string_view end : {"e", "es", "ee", "ees", "i", "is", "ie", "ies", "u", "us", "ue"}) {
     if (w.size() > end.size() && w.substr(w.size() - end.size()) == end) return true;
   }
@@ -797,6 +858,16 @@ bool is_past(const std::vector<Token>& t, const Mention& m) {
   int past = std::min(nearest(t, m, past_markers()), nearest_compound_past(t, m));
   if (past >= (1 << 20)) return false;
   return past < nearest(t, m, future_markers());
+}
+
+// "la fête prévue le 6 février est annulée", unless a new date is nearer: "reporté au 3 avril".
+bool is_cancelled(const std::vector<Token>& t, const Mention& m) {
+  static const std::vector<std::string> k = {"annule",   "annulee",           "annules",
+                                             "annulees", "annulation",        "cancelled",
+                                             "canceled", "n ' aura pas lieu", "will not take place",
+                                             "is off",   "called off"};
+  int cancelled = nearest(t, m, k);
+  return cancelled < (1 << 20) && cancelled < nearest(t, m, future_markers());
 }
 
 // "la mairie est ouverte du 1er juillet au 31 août": a period of opening hours, not an event.
@@ -862,6 +933,8 @@ std::vector<Found> scan(std::string_view text, int segment, std::vector<Token>* 
       f.role = *r;
     } else if (deadline_after(t, m)) {
       f.role = Role::kDeadline;
+    } else if (is_cancelled(t, m)) {
+      f.role = Role::kCancelled;
     } else if (is_past(t, m)) {
       f.role = Role::kPast;
     } else if (opening_hours(t, m)) {
@@ -965,7 +1038,6 @@ bool stop_word_for_place(const Token& tok) {
 // A capitalised place after "à", "au", "at", "in" starting at cue index i.
 std::string place_after(const std::vector<Token>& t, std::size_t i) {
   std::size_t j = i + 1;
-  bool venue = false;
   if (t[i].fold == "a" && j < t.size() && (t[j].fold == "la" || t[j].fold == "l")) {
     ++j;
     if (j < t.size() && t[j].fold == "'") ++j;
@@ -979,10 +1051,17 @@ std::string place_after(const std::vector<Token>& t, std::size_t i) {
       "vos", "tous", "toutes", "noter",   "i",     "we",     "you",
       "the", "this", "our",    "compter", "titre", "suivre", "venir"};
   if (contains(kNotPlaces, t[j].fold)) return "";
-  venue = is_venue_head(t[j].fold);
+  const bool venue = is_venue_head(t[j].fold);
   std::size_t last = j;
   std::size_t k = j + 1;
+  // Lower-case words inside a name ("Bourse du travail de Saint-Denis"): one, two in a venue.
+  const int max_plain = venue ? 2 : 1;
+  int plain = 0;
   int lowercase_run = 0;
+  static const std::vector<std::string> kBreakers = {
+      "avec",    "pour", "par",  "chez", "dans", "sans", "puis", "with",  "for",
+      "from",    "to",   "on",   "ou",   "or",   "qui",  "que",  "where", "which",
+      "pendant", "lors", "afin", "in",   "at",   "a",    "au",   "near",  "pres"};
   while (k < t.size() && t[k].sentence == t[j].sentence) {
     const Token& tok = t[k];
     if (tok.fold == "-" && !tok.space_before && k + 1 < t.size() && !t[k + 1].space_before) {
@@ -990,6 +1069,11 @@ std::string place_after(const std::vector<Token>& t, std::size_t i) {
       continue;
     }
     if (tok.fold == "'" && !tok.space_before) {
+      if (k + 1 < t.size() && t[k + 1].fold == "s" && !t[k + 1].space_before) {
+        last = k + 1;  // "St John's Hall"
+        k += 2;
+        continue;
+      }
       ++k;
       continue;
     }
@@ -997,7 +1081,12 @@ std::string place_after(const std::vector<Token>& t, std::size_t i) {
     if (tok.capitalised) {
       last = k;
       lowercase_run = 0;
-    } else if (is_connector_word(tok.fold) || (venue && lowercase_run < 2)) {
+      plain = 0;
+    } else if (is_connector_word(tok.fold)) {
+      ++lowercase_run;
+      if (lowercase_run > 3) break;
+    } else if (plain < max_plain && !contains(kBreakers, tok.fold)) {
+      ++plain;
       ++lowercase_run;
       if (lowercase_run > 3) break;
     } else {
@@ -1109,7 +1198,7 @@ ProseDate find_event_date(const ProseItem& item) {
   };
   std::vector<Candidate> events;
   bool saw_past = false, saw_mismatch = false, saw_deadline = false, saw_validity = false,
-       saw_publication = false, saw_vague = false;
+       saw_publication = false, saw_vague = false, saw_cancelled = false;
   for (Found& f : found) {
     narrow_list(&f.mention);
     switch (f.role) {
@@ -1127,6 +1216,9 @@ ProseDate find_event_date(const ProseItem& item) {
         continue;
       case Role::kPast:
         saw_past = true;
+        continue;
+      case Role::kCancelled:
+        saw_cancelled = true;
         continue;
       case Role::kEvent:
         break;
@@ -1147,6 +1239,7 @@ ProseDate find_event_date(const ProseItem& item) {
     events.push_back({&f, r});
   }
   if (events.empty()) {
+    if (saw_cancelled) return {std::nullopt, "cancelled"};
     if (saw_past) return {std::nullopt, "past report"};
     if (saw_mismatch) return {std::nullopt, "weekday does not match"};
     if (saw_deadline) return {std::nullopt, "only a deadline"};

@@ -71,6 +71,11 @@ TEST(TextDates, ReadsNumericDatesWithSlashesDotsAndIso) {
   EXPECT_EQ(span(find("Réunion le 2027-04-21.")), "2027-04-21/2027-04-22");
 }
 
+TEST(TextDates, ReadsADayAndMonthWithoutYearOnlyAfterLe) {
+  EXPECT_EQ(span(find("Réunion le 04/03 à 18h30.")), "2027-03-04T18:30/2027-03-04T18:30");
+  EXPECT_EQ(span(find("Accueil ouvert 24/7.")), "none: no date found");
+}
+
 TEST(TextDates, ReadsPremierAsTheFirstDay) {
   EXPECT_EQ(span(find("Portes ouvertes le 1er mai.")), "2027-05-01/2027-05-02");
 }
@@ -128,6 +133,22 @@ TEST(TextDates, ReadsEnglishClockTimes) {
             "2027-05-08T14:00/2027-05-08T16:00");
 }
 
+TEST(TextDates, ReadsDottedEnglishTimesAndNoon) {
+  EXPECT_EQ(span(find("AGM on Thursday 25 March 2027 at 7.30pm.")),
+            "2027-03-25T19:30/2027-03-25T19:30");
+  EXPECT_EQ(span(find("Saturday, April 10 from 9 a.m. to noon.")),
+            "2027-04-10T09:00/2027-04-10T12:00");
+}
+
+TEST(TextDates, ReadsAnUnambiguousMonthFirstNumericDate) {
+  EXPECT_EQ(span(find("Town meeting: 3/15/2027 at 7 PM.")), "2027-03-15T19:00/2027-03-15T19:00");
+}
+
+TEST(TextDates, TakesTheHourFromTheTextWhenTheTitleGivesTheDay) {
+  EXPECT_EQ(span(find("Rendez-vous le 4 mars à 18h.", kPublished, "Atelier le 4 mars")),
+            "2027-03-04T18:00/2027-03-04T18:00");
+}
+
 TEST(TextDates, ChoosesTheNextYearWhenTheDateHasPassed) {
   EXPECT_EQ(span(find("Atelier le 4 mars.", {2027, 3, 20})), "2028-03-04/2028-03-05");
 }
@@ -152,6 +173,35 @@ TEST(TextDates, TreatsPastReportsAsNoEvent) {
   EXPECT_EQ(
       span(find("Merci aux participants du 12 décembre.", {2027, 1, 10}, "Retour sur le forum")),
       "none: past report");
+}
+
+TEST(TextDates, TreatsACompoundPastTenseBesideTheDateAsPast) {
+  EXPECT_EQ(span(find("Lors de la réunion du 12 janvier, les habitants ont voté.", {2027, 1, 20})),
+            "none: past report");
+  EXPECT_EQ(span(find("Le conseil s'est réuni le 9 janvier.", {2027, 1, 12})), "none: past report");
+}
+
+TEST(TextDates, PrefersTheNearestMarkerWhenPastAndFutureShareASentence) {
+  EXPECT_EQ(span(find("La première a eu lieu en 2025 ; la deuxième se tiendra le 17 avril.")),
+            "2027-04-17/2027-04-18");
+}
+
+TEST(TextDates, TreatsOpeningHoursAsNoEvent) {
+  EXPECT_EQ(span(find("Du 1er juillet au 31 août, la mairie est ouverte de 8h à 16h.")),
+            "none: only a start of validity");
+}
+
+TEST(TextDates, TreatsACancelledEventAsNoEvent) {
+  EXPECT_EQ(span(find("En raison des intempéries, la fête prévue le 6 février est annulée.")),
+            "none: cancelled");
+}
+
+TEST(TextDates, TakesTheNewDateOfAPostponedEvent) {
+  EXPECT_EQ(span(find("Initialement prévu le 15 mai, le festival est reporté au 11 septembre.")),
+            "2027-09-11/2027-09-12");
+  EXPECT_EQ(span(find("The festival, originally scheduled for May 1, has been postponed to "
+                      "September 18.")),
+            "2027-09-18/2027-09-19");
 }
 
 TEST(TextDates, TreatsADateWithAPastExplicitYearAsPast) {
@@ -238,6 +288,26 @@ TEST(TextDates, NamesOnlineEventsEnLigne) {
     ASSERT_TRUE(got.event) << text;
     EXPECT_EQ(got.event->location, "En ligne") << text;
   }
+}
+
+TEST(TextDates, NamesAPlaceWithHyphensApostrophesAndLowerCaseWords) {
+  auto place = [](std::string_view text) {
+    ProseDate got = find(text);
+    return got.event ? got.event->location : "none: " + got.reason;
+  };
+  EXPECT_EQ(place("Du 22 au 27 mars à Saint-Étienne."), "Saint-Étienne");
+  EXPECT_EQ(place("AGM on 25 March at 7 pm at St John's Hall."), "St John's Hall");
+  EXPECT_EQ(place("Débat le 9 mars à la Bourse du travail de Saint-Denis."),
+            "Bourse du travail de Saint-Denis");
+  EXPECT_EQ(place("Hackathon from June 11 to June 13 at the Innovation Hub in Manchester."),
+            "Innovation Hub");
+}
+
+TEST(TextDates, LooksForThePlaceInTheTextWhenTheTitleGivesTheDate) {
+  ProseDate got = find("Join us in Berlin for two days of talks.", kPublished,
+                       "Civic Tech Summit March 4-5, 2027");
+  ASSERT_TRUE(got.event);
+  EXPECT_EQ(got.event->location, "Berlin");
 }
 
 TEST(TextDates, LeavesTheLocationEmptyWhenNoPlaceIsNamed) {
