@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "core/text.h"
 #include "core/time_zone.h"
+#include "parse/html_text.h"
 #include "parse/ical_handles.h"
 #include "parse/ics_lines.h"
 #include "parse/ics_prescan.h"
@@ -19,6 +21,39 @@ namespace {
 constexpr std::array<const char*, 12> kMonthNames = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
+
+// A tag of the kinds editors put in descriptions: "<p>", "<br/>", "<a href=...>", "</div>".
+bool looks_like_html(std::string_view text) {
+  static constexpr std::string_view kTags[] = {"p",   "br",   "a",     "b",  "i",  "em",  "strong",
+                                               "div", "span", "ul",    "ol", "li", "h1",  "h2",
+                                               "h3",  "h4",   "table", "tr", "td", "img", "font"};
+  for (std::size_t at = text.find('<'); at != std::string_view::npos; at = text.find('<', at + 1)) {
+    std::size_t start = at + 1;
+    if (start < text.size() && text[start] == '/') ++start;
+    std::size_t end = start;
+    while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
+    if (end == start || end >= text.size()) continue;
+    const std::string name = core::ascii_lower(text.substr(start, end - start));
+    if (std::find(std::begin(kTags), std::end(kTags), name) == std::end(kTags)) continue;
+    // "<b>", "</b>", "<br/>", "<br />", '<a href="...">': not "a<b et b>c".
+    std::size_t next = end;
+    while (next < text.size() && text[next] == ' ') ++next;
+    if (next >= text.size()) continue;
+    if (text[next] == '>' && next == end) return true;
+    if (text[next] == '/' && next + 1 < text.size() && text[next + 1] == '>') return true;
+    if (next > end) {
+      std::size_t attribute = next;
+      while (attribute < text.size() && std::isalpha(static_cast<unsigned char>(text[attribute]))) {
+        ++attribute;
+      }
+      if (attribute > next && attribute + 1 < text.size() && text[attribute] == '=' &&
+          (text[attribute + 1] == '"' || text[attribute + 1] == '\'')) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
 struct RawTime {
   bool is_date = false;
@@ -397,6 +432,8 @@ class EventReader {
     }
     uid_ = event_.uid;
     event_.description = text_or_empty(icalcomponent_get_description(component));
+    // Some producers put HTML in DESCRIPTION (Outlook, CMS exports): kept as plain text only.
+    if (looks_like_html(event_.description)) event_.description = html_to_text(event_.description);
     event_.location = text_or_empty(icalcomponent_get_location(component));
     if (icalproperty* url = icalcomponent_get_first_property(component, ICAL_URL_PROPERTY)) {
       event_.url = std::string(core::trim(text_or_empty(icalproperty_get_url(url))));

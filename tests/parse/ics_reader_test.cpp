@@ -718,5 +718,28 @@ TEST(IcsReader, FailsOnlyWhenTheDocumentIsUnusable) {
   EXPECT_TRUE(empty->events.empty());
 }
 
+TEST(IcsReader, ReadsAnHtmlDescriptionAsPlainText) {
+  const std::string text =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+      "BEGIN:VEVENT\r\nUID:h@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20270105T100000Z\r\n"
+      "SUMMARY:Formation\r\nDESCRIPTION:<p>Une journ&eacute;e : <b>cartes</b>.</p><p>Inscription"
+      " : <a href=\"https://example.org/f\">ici</a></p>\r\nEND:VEVENT\r\n"
+      "BEGIN:VEVENT\r\nUID:t@x\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20270106T100000Z\r\n"
+      "SUMMARY:Maths\r\nDESCRIPTION:si a<b et b>c alors a<c\r\nEND:VEVENT\r\n"
+      "END:VCALENDAR\r\n";
+  core::Problems problems;
+  auto document = read_ics(text, {}, problems);
+  ASSERT_TRUE(document) << document.error();
+  ASSERT_EQ(document->events.size(), 2u);
+  const std::string& html = document->events[0].description;
+  EXPECT_EQ(html.find('<'), std::string::npos) << html;
+  EXPECT_NE(html.find("Une journ\xC3\xA9"
+                      "e : cartes."),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("ici (https://example.org/f)"), std::string::npos) << html;
+  EXPECT_EQ(document->events[1].description, "si a<b et b>c alors a<c");
+}
+
 }  // namespace
 }  // namespace concerto::parse
