@@ -20,6 +20,7 @@
 #include "core/civil_time.h"
 #include "core/text.h"
 #include "parse/html_text.h"
+#include "parse/iso_time.h"
 
 namespace concerto::parse {
 namespace {
@@ -329,75 +330,12 @@ std::string one_line(const std::string& html) { return core::clean_line(plain_te
 // ---- Dates
 // ---------------------------------------------------------------------------------------
 
-std::optional<int> digits(std::string_view text, std::size_t at, std::size_t count) {
-  if (at + count > text.size()) return std::nullopt;
-  int value = 0;
-  for (std::size_t i = at; i < at + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
-
 // "2027-03-04" (all-day), "2027-03-04T18:30[:00[.000]]" (floating), with "Z" or "+01:00",
 // "+0100", "+01" (an instant, kept as UTC). A space may stand for the "T".
 std::optional<core::EventTime> parse_schema_time(std::string_view text) {
-  text = core::trim(text);
-  const auto date = core::parse_iso_date(text.substr(0, std::min<std::size_t>(text.size(), 10)));
-  if (!date) return std::nullopt;
-  core::EventTime time;
-  if (text.size() == 10) {
-    time.all_day = true;
-    time.date = *date;
-    return time;
-  }
-  if (text[10] != 'T' && text[10] != 't' && text[10] != ' ') return std::nullopt;
-  const auto hour = digits(text, 11, 2);
-  const auto minute = digits(text, 14, 2);
-  if (!hour || !minute || text.size() < 16 || text[13] != ':') return std::nullopt;
-  core::LocalDateTime local{*date, *hour, *minute, 0};
-  std::size_t i = 16;
-  if (i < text.size() && text[i] == ':') {
-    const auto second = digits(text, i + 1, 2);
-    if (!second) return std::nullopt;
-    local.second = *second;
-    i += 3;
-    if (i < text.size() && (text[i] == '.' || text[i] == ',')) {  // fractions are dropped
-      ++i;
-      const std::size_t fraction = i;
-      while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-      if (i == fraction) return std::nullopt;
-    }
-  }
-  if (!core::is_valid(local)) return std::nullopt;
-  if (i == text.size()) {
-    time.local = local;  // floating: no offset given
-    return time;
-  }
-  int offset = 0;
-  if ((text[i] == 'Z' || text[i] == 'z') && i + 1 == text.size()) {
-    offset = 0;
-  } else if (text[i] == '+' || text[i] == '-') {
-    const int sign = text[i] == '-' ? -1 : 1;
-    const std::string_view zone = text.substr(i + 1);
-    std::optional<int> hours = digits(zone, 0, 2);
-    std::optional<int> minutes = 0;
-    if (zone.size() == 5 && zone[2] == ':') {
-      minutes = digits(zone, 3, 2);
-    } else if (zone.size() == 4) {
-      minutes = digits(zone, 2, 2);
-    } else if (zone.size() != 2) {
-      return std::nullopt;
-    }
-    if (!hours || !minutes || *hours > 14 || *minutes > 59) return std::nullopt;
-    offset = sign * (*hours * 3600 + *minutes * 60);
-  } else {
-    return std::nullopt;
-  }
-  time.tzid = "UTC";
-  time.utc = core::seconds_from_civil(local) - offset;
-  time.local = core::civil_from_seconds(time.utc);
-  return time;
+  const StampOrWhy parsed = parse_iso(text);
+  if (!parsed.stamp) return std::nullopt;
+  return parsed.stamp->event_time();
 }
 
 // ---- Fields

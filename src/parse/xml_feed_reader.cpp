@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "core/time_zone.h"
 #include "parse/html_text.h"
+#include "parse/iso_time.h"
 #include "parse/text_dates.h"
 
 namespace concerto::parse {
@@ -150,111 +151,6 @@ std::string valid_utf8(std::string_view text) {
 
 // ---- Dates --------------------------------------------------------------------------------
 
-// A W3C-DTF / ISO 8601 / iCalendar value: a date, or a wall time with or without an offset.
-struct Stamp {
-  bool is_date = false;
-  core::LocalDateTime local;
-  std::optional<int> offset;  // seconds east of UTC
-
-  std::int64_t utc() const { return core::seconds_from_civil(local) - offset.value_or(0); }
-};
-
-bool digits(std::string_view text, std::size_t at, std::size_t count, int& value) {
-  if (at + count > text.size()) return false;
-  value = 0;
-  for (std::size_t i = at; i < at + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    value = value * 10 + (text[i] - '0');
-  }
-  return true;
-}
-
-// "Z", "+01:00", "+0100", "+01"; the length read, 0 when there is none, npos when malformed.
-std::size_t parse_offset(std::string_view text, std::size_t at, std::optional<int>& offset) {
-  if (at >= text.size()) return 0;
-  if (text[at] == 'Z' || text[at] == 'z') {
-    offset = 0;
-    return 1;
-  }
-  if (text[at] != '+' && text[at] != '-') return std::string_view::npos;
-  const int sign = text[at] == '-' ? -1 : 1;
-  int hours = 0;
-  int minutes = 0;
-  std::size_t i = at + 1;
-  if (!digits(text, i, 2, hours)) return std::string_view::npos;
-  i += 2;
-  if (i < text.size() && text[i] == ':') ++i;
-  if (i < text.size()) {
-    if (!digits(text, i, 2, minutes)) return std::string_view::npos;
-    i += 2;
-  }
-  if (hours > 23 || minutes > 59) return std::string_view::npos;
-  offset = sign * (hours * 3600 + minutes * 60);
-  return i - at;
-}
-
-// Why a value is not a date, or the value.
-struct StampOrWhy {
-  std::optional<Stamp> stamp;
-  std::string why;
-};
-
-StampOrWhy parse_iso(std::string_view raw) {
-  const std::string_view text = core::trim(raw);
-  Stamp stamp;
-  core::Date& date = stamp.local.date;
-  std::size_t i = 0;
-  const bool extended = text.size() >= 5 && text[4] == '-';
-  if (!digits(text, 0, 4, date.year)) return {std::nullopt, "is not a date"};
-  i = 4;
-  if (extended) {
-    if (!digits(text, 5, 2, date.month)) {
-      return {std::nullopt, text.size() <= 5 ? "has no month" : "is not a date"};
-    }
-    if (text.size() == 7) return {std::nullopt, "has no day"};
-    if (text.size() < 10 || text[7] != '-' || !digits(text, 8, 2, date.day)) {
-      return {std::nullopt, "is not a date"};
-    }
-    i = 10;
-  } else {
-    if (text.size() == 4) return {std::nullopt, "has no month or day"};
-    if (!digits(text, 4, 2, date.month) || !digits(text, 6, 2, date.day)) {
-      return {std::nullopt, "is not a date"};
-    }
-    i = 8;
-  }
-  if (!core::is_valid(date)) return {std::nullopt, "is an impossible date"};
-  if (i == text.size()) {
-    stamp.is_date = true;
-    return {stamp, {}};
-  }
-  if (text[i] != 'T' && text[i] != 't' && text[i] != ' ') return {std::nullopt, "is not a date"};
-  ++i;
-  core::LocalDateTime& local = stamp.local;
-  if (!digits(text, i, 2, local.hour)) return {std::nullopt, "has no readable time"};
-  i += 2;
-  const bool colons = i < text.size() && text[i] == ':';
-  if (colons) ++i;
-  if (!digits(text, i, 2, local.minute)) return {std::nullopt, "has no readable time"};
-  i += 2;
-  if (i < text.size() && (colons ? text[i] == ':' : (text[i] >= '0' && text[i] <= '9'))) {
-    if (colons) ++i;
-    if (!digits(text, i, 2, local.second)) return {std::nullopt, "has no readable time"};
-    i += 2;
-    if (i < text.size() && (text[i] == '.' || text[i] == ',')) {  // fractions are dropped
-      ++i;
-      while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-    }
-  }
-  if (local.second == 60) local.second = 59;  // a leap second is not worth losing an event
-  if (!core::is_valid(local)) return {std::nullopt, "is an impossible time"};
-  const std::size_t offset_length = parse_offset(text, i, stamp.offset);
-  if (offset_length == std::string_view::npos || i + offset_length != text.size()) {
-    return {std::nullopt, "has an unreadable time zone offset"};
-  }
-  return {stamp, {}};
-}
-
 int month_from_name(std::string_view token) {
   const std::string lower = core::ascii_lower(token);
   static constexpr std::pair<std::string_view, int> kMonths[] = {{"jan", 1},
@@ -355,22 +251,6 @@ std::optional<Stamp> parse_rfc822(std::string_view raw) {
   if (!core::is_valid(local)) return std::nullopt;
   if (tokens.size() == 5) stamp.offset = zone_offset(tokens[4]);
   return stamp;
-}
-
-core::EventTime to_event_time(const Stamp& stamp) {
-  core::EventTime time;
-  if (stamp.is_date) {
-    time.all_day = true;
-    time.date = stamp.local.date;
-    return time;
-  }
-  time.local = stamp.local;
-  if (stamp.offset) {
-    time.utc = stamp.utc();
-    time.local = core::civil_from_seconds(time.utc);
-    time.tzid = "UTC";
-  }
-  return time;
 }
 
 // ---- Items --------------------------------------------------------------------------------
@@ -614,14 +494,14 @@ class Reader {
       dated.why = "ev:startdate \"" + valid_utf8(raw.ev_start.substr(0, 40)) + "\" " + start.why;
       return dated;
     }
-    dated.start = to_event_time(*start.stamp);
+    dated.start = start.stamp->event_time();
     if (!raw.ev_end.empty()) {
       const StampOrWhy end = parse_iso(raw.ev_end);
       if (!end.stamp) {
         warn(raw, "ev:enddate \"" + valid_utf8(raw.ev_end.substr(0, 40)) + "\" " + end.why +
                       "; ignored");
       } else {
-        core::EventTime time = to_event_time(*end.stamp);
+        core::EventTime time = end.stamp->event_time();
         if (time.all_day) time.date = core::add_days(time.date, 1);
         dated.end = time;
       }
@@ -638,7 +518,7 @@ class Reader {
       why = name + " \"" + valid_utf8(value.substr(0, 40)) + "\" " + parsed.why;
       return std::nullopt;
     }
-    core::EventTime time = to_event_time(*parsed.stamp);
+    core::EventTime time = parsed.stamp->event_time();
     const std::string tzid = xcal_tzid(node);
     if (time.floating() && !tzid.empty()) {
       if (const core::ZonePtr zone = core::find_zone(tzid)) {
