@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -1197,34 +1198,17 @@ ProseDate find_event_date(const ProseItem& item) {
     Resolved dates;
   };
   std::vector<Candidate> events;
-  bool saw_past = false, saw_mismatch = false, saw_deadline = false, saw_validity = false,
-       saw_publication = false, saw_vague = false, saw_cancelled = false;
+  std::set<Role> seen;  // the roles of the dates that were not taken as the event
+  bool saw_mismatch = false;
   for (Found& f : found) {
     narrow_list(&f.mention);
-    switch (f.role) {
-      case Role::kDeadline:
-        saw_deadline = true;
-        continue;
-      case Role::kValidity:
-        saw_validity = true;
-        continue;
-      case Role::kPublication:
-        saw_publication = true;
-        continue;
-      case Role::kVague:
-        saw_vague = true;
-        continue;
-      case Role::kPast:
-        saw_past = true;
-        continue;
-      case Role::kCancelled:
-        saw_cancelled = true;
-        continue;
-      case Role::kEvent:
-        break;
+    if (f.role != Role::kEvent) {
+      seen.insert(f.role);
+      continue;
     }
+
     if (past_item) {
-      saw_past = true;
+      seen.insert(Role::kPast);
       continue;
     }
     Resolved r = resolve(f.mention, item.published);
@@ -1233,19 +1217,19 @@ ProseDate find_event_date(const ProseItem& item) {
       continue;
     }
     if (r.past) {
-      saw_past = true;
+      seen.insert(Role::kPast);
       continue;
     }
     events.push_back({&f, r});
   }
   if (events.empty()) {
-    if (saw_cancelled) return {std::nullopt, "cancelled"};
-    if (saw_past) return {std::nullopt, "past report"};
+    if (seen.count(Role::kCancelled) != 0) return {std::nullopt, "cancelled"};
+    if (seen.count(Role::kPast) != 0) return {std::nullopt, "past report"};
     if (saw_mismatch) return {std::nullopt, "weekday does not match"};
-    if (saw_deadline) return {std::nullopt, "only a deadline"};
-    if (saw_validity) return {std::nullopt, "only a start of validity"};
-    if (saw_publication) return {std::nullopt, "only a publication date"};
-    if (saw_vague) return {std::nullopt, "only a vague period"};
+    if (seen.count(Role::kDeadline) != 0) return {std::nullopt, "only a deadline"};
+    if (seen.count(Role::kValidity) != 0) return {std::nullopt, "only a start of validity"};
+    if (seen.count(Role::kPublication) != 0) return {std::nullopt, "only a publication date"};
+    if (seen.count(Role::kVague) != 0) return {std::nullopt, "only a vague period"};
     return {std::nullopt, "no date found"};
   }
   // The title names the event when it has a date; otherwise the text's first event date does,
