@@ -16,8 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "app/cli.h"
 #include "app/config.h"
 #include "app/ingest.h"
+#include "app/merge_commands.h"
 #include "app/refresh.h"
 #include "core/civil_time.h"
 #include "core/time_zone.h"
@@ -38,109 +40,17 @@ commands:
                                           write the merged agenda to stdout
   check  FILE [--format ics|rss|atom|html|auto]
                                           read one file, list its events and problems
+  explain UID [--config FILE]             why the event with this (merged or source) UID is
+                                          made of its sources, and the near-misses kept apart
+  merges review [--config FILE]           near-misses waiting for a decision
+  merges confirm UID                      keep this merged event's sources together for good
+  merges split UID [--source FEED/UID]    keep all its sources (or one) apart for good
+  merges join UID UID                     make two events one for good
 
 options for every command:
   --config FILE           configuration (default: ./config/concerto.ini, /etc/concerto/concerto.ini)
   --set section.key=value override one configuration key (repeatable)
 )";
-
-struct Arguments {
-  std::string command;
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;  // --name value
-  std::vector<std::string> overrides;          // --set
-};
-
-std::optional<Arguments> parse_arguments(int argc, char** argv, std::string& error) {
-  Arguments args;
-  if (argc < 2) {
-    error = "no command given";
-    return std::nullopt;
-  }
-  args.command = argv[1];
-  for (int i = 2; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
-      std::string name = arg.substr(2);
-      std::string value;
-      if (const auto equals = name.find('='); equals != std::string::npos) {
-        value = name.substr(equals + 1);
-        name = name.substr(0, equals);
-      } else if (i + 1 < argc) {
-        value = argv[++i];
-      } else {
-        error = "option --" + name + " needs a value";
-        return std::nullopt;
-      }
-      if (name == "set") {
-        args.overrides.push_back(value);
-      } else {
-        args.options[name] = value;
-      }
-    } else {
-      args.positional.push_back(arg);
-    }
-  }
-  return args;
-}
-
-bool check_options(const Arguments& args, std::initializer_list<const char*> allowed,
-                   std::size_t max_positional) {
-  for (const auto& [name, value] : args.options) {
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return name == a; })) {
-      std::cerr << "concerto " << args.command << ": unknown option --" << name << "\n";
-      return false;
-    }
-  }
-  if (args.positional.size() > max_positional) {
-    std::cerr << "concerto " << args.command << ": unexpected argument " << args.positional.back()
-              << "\n";
-    return false;
-  }
-  return true;
-}
-
-std::optional<Settings> settings_from(const Arguments& args) {
-  auto it = args.options.find("config");
-  const std::string file = it != args.options.end() ? it->second : default_config_file();
-  auto settings = load_settings(file, args.overrides);
-  if (!settings) {
-    std::cerr << "concerto: configuration unusable: " << settings.error() << "\n";
-    return std::nullopt;
-  }
-  for (const std::string& skipped : settings->feed_errors) {
-    std::cerr << "concerto: feed skipped: " << skipped << "\n";
-  }
-  return std::move(settings).value();
-}
-
-std::unique_ptr<store::Store> open_store(const Settings& settings) {
-  // The state folder is made on first use (the default database lives in ../var).
-  std::error_code ignored;
-  std::filesystem::create_directories(std::filesystem::path(settings.database).parent_path(),
-                                      ignored);
-  auto store = store::Store::open(settings.database);
-  if (!store) {
-    std::cerr << "concerto: cannot open the database " << settings.database << ": " << store.error()
-              << "\n";
-    return nullptr;
-  }
-  return std::move(store).value();
-}
-
-render::AgendaOptions agenda_options(const Settings& settings) {
-  render::AgendaOptions options;
-  options.calendar.name = settings.title;
-  options.calendar.timezone = settings.timezone;
-  options.calendar.refresh_seconds = settings.default_refresh_seconds;
-  std::string host = settings.base_url;
-  if (auto scheme = host.find("://"); scheme != std::string::npos) host = host.substr(scheme + 3);
-  if (auto slash = host.find_first_of(":/"); slash != std::string::npos) host.resize(slash);
-  if (!host.empty()) options.calendar.uid_domain = host;
-  for (const core::FeedConfig& feed : settings.feeds)
-    options.feed_priority[feed.id] = feed.priority;
-  return options;
-}
 
 std::string human_bytes(std::int64_t bytes) {
   std::ostringstream out;
@@ -371,6 +281,7 @@ int command_serve(const Arguments& args) {
   options.threads = settings->threads;
   options.keep_alive_seconds = settings->keep_alive_seconds;
   options.agenda = agenda_options(*settings);
+  options.admin_token = settings->admin_token;
   server::AgendaServer http(*store, options);
   if (auto started = http.start(); !started) {
     std::cerr << "concerto serve: " << started.error() << "\n";
@@ -412,6 +323,8 @@ int run_command(int argc, char** argv) {
   if (args->command == "fetch") return command_fetch(*args);
   if (args->command == "export") return command_export(*args);
   if (args->command == "check") return command_check(*args);
+  if (args->command == "explain") return command_explain(*args);
+  if (args->command == "merges") return command_merges(*args);
   std::cerr << "concerto: unknown command " << args->command << "\n" << kUsage;
   return 2;
 }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 
@@ -86,6 +87,33 @@ class Reader {
       return;
     }
     out = static_cast<Int>(*value);
+  }
+  // A duration where "0" is allowed (the feature is off).
+  void duration_or_zero(const std::string& key, std::int64_t& out) {
+    if (!config_.hasProperty(key)) return;
+    if (core::trim(config_.getRawString(key)) == "0") {
+      out = 0;
+      return;
+    }
+    duration(key, out);
+  }
+  // A decimal number in [min, max]: "0.75".
+  void fraction(const std::string& key, double& out, double min, double max) {
+    if (!config_.hasProperty(key)) return;
+    const std::string text(core::trim(config_.getRawString(key)));
+    char* end = nullptr;
+    const double value = text.empty() ? 0 : std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !(value >= min && value <= max)) {
+      fail(key, "a number from " + format_number(min) + " to " + format_number(max));
+      return;
+    }
+    out = value;
+  }
+  static std::string format_number(double value) {
+    std::string text = std::to_string(value);
+    while (text.size() > 1 && text.back() == '0') text.pop_back();
+    if (!text.empty() && text.back() == '.') text.pop_back();
+    return text;
   }
   void size(const std::string& key, std::int64_t& out) {
     if (!config_.hasProperty(key)) return;
@@ -273,7 +301,14 @@ core::Result<Settings> load_settings(const std::string& config_file,
   reader.duration("limits.cpu_time", limits.cpu_seconds);
   reader.duration("limits.wall_time", limits.wall_seconds);
   reader.size("limits.memory", limits.memory_bytes);
+  reader.fraction("dedup.threshold", settings.dedup_threshold, 0.05, 1.0);
+  reader.fraction("dedup.review_margin", settings.dedup_review_margin, 0.0, 1.0);
+  reader.duration_or_zero("dedup.keep_vanished", settings.vanished_keep_seconds);
+  reader.text("admin.token", settings.admin_token);
   if (!reader.error().empty()) return core::Error{reader.error()};
+  if (!settings.admin_token.empty() && settings.admin_token.size() < 16) {
+    return core::Error{"admin.token: at least 16 characters (better: 32 random ones)"};
+  }
   limits.max_bytes = settings.max_bytes;
   if (settings.min_refresh_seconds > settings.max_refresh_seconds) {
     return core::Error{"feeds.min_refresh is longer than feeds.max_refresh"};
@@ -338,6 +373,20 @@ core::Result<Settings> load_settings(const std::string& config_file,
     settings.feeds.push_back(std::move(feed));
   }
   return settings;
+}
+
+dedup::MatchConfig match_config(const Settings& settings) {
+  dedup::MatchConfig config;
+  config.threshold = settings.dedup_threshold;
+  config.review_margin = settings.dedup_review_margin;
+  config.timezone = settings.timezone;
+  return config;
+}
+
+std::map<std::string, int> feed_priorities(const Settings& settings) {
+  std::map<std::string, int> priorities;
+  for (const core::FeedConfig& feed : settings.feeds) priorities[feed.id] = feed.priority;
+  return priorities;
 }
 
 }  // namespace concerto::app

@@ -3,6 +3,7 @@
 // resolve against the folder of the file that names them.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "core/limits.h"
 #include "core/problem.h"
 #include "core/result.h"
+#include "dedup/match.h"
 
 namespace concerto::app {
 
@@ -43,6 +45,12 @@ struct Settings {
   std::string language = "fr";
   // [limits]
   core::IngestLimits limits;
+  // [dedup]
+  double dedup_threshold = 0.75;
+  double dedup_review_margin = 0.15;
+  std::int64_t vanished_keep_seconds = 7 * 86400;  // an upcoming event a feed dropped: cancelled
+  // [admin]
+  std::string admin_token;  // Bearer token of the admin API; empty: the admin API is off
 
   std::vector<core::FeedConfig> feeds;
   std::vector<std::string> feed_errors;       // feeds/*.ini files that were skipped, and why
@@ -52,6 +60,11 @@ struct Settings {
 // `overrides` are "section.key=value" strings from --set. Fails when the configuration itself
 // is unusable (unreadable file, bad value of a known key); a bad feed file only skips that feed
 // (listed in feed_errors).
+// What deduplication needs from the settings: threshold, margin, the site's zone; and every
+// feed's priority.
+dedup::MatchConfig match_config(const Settings& settings);
+std::map<std::string, int> feed_priorities(const Settings& settings);
+
 core::Result<Settings> load_settings(const std::string& config_file,
                                      const std::vector<std::string>& overrides);
 

@@ -9,6 +9,7 @@
 
 #include "app/ingest.h"
 #include "core/civil_time.h"
+#include "dedup/dedup.h"
 #include "fetch/fetcher.h"
 
 namespace concerto::app {
@@ -106,6 +107,12 @@ class Refresher {
     IngestResult ingested = ingest_in_worker(ingest_request, worker_binary_);
     outcome.problems = std::move(ingested.problems);
     if (!ingested.ok) return fail(ingested.error);
+    // An empty answer from a feed that had events is a broken export, not every event cancelled:
+    // the last good events stay (and do not turn into vanished ones).
+    if (ingested.events.empty() && status.event_count > 0) {
+      return fail("the feed has no events any more; the " + std::to_string(status.event_count) +
+                  " events of the last good fetch are kept");
+    }
 
     status.error.clear();
     status.consecutive_failures = 0;
@@ -120,7 +127,9 @@ class Refresher {
     // The feed's own hint: its HTTP cache lifetime, else what the calendar says.
     RefreshOutcome result =
         done(response.max_age_seconds ? response.max_age_seconds : ingested.refresh_seconds);
-    store::FeedSnapshot snapshot{std::move(ingested.events), std::move(ingested.occurrences)};
+    store::FeedSnapshot snapshot{std::move(ingested.events),
+                                 std::move(ingested.occurrences),
+                                 {status.last_fetch, settings_.vanished_keep_seconds}};
     if (auto stored = store_.replace_snapshot(feed.id, snapshot, status); !stored) {
       status.etag.clear();
       status.last_modified.clear();
@@ -240,6 +249,15 @@ std::vector<RefreshOutcome> refresh_feeds(
     fetch::fetch_all(requests, {settings.concurrency, settings.per_host},
                      [&](fetch::FetchOutcome outcome) { queue.push(std::move(outcome)); });
     queue.finish();
+  }
+  // New snapshots: deduplicate again and remember the merged UIDs and SEQUENCEs they got.
+  if (std::any_of(outcomes.begin(), outcomes.end(),
+                  [](const RefreshOutcome& outcome) { return outcome.status == "ok"; })) {
+    if (auto merged =
+            dedup::update_memory(store, feed_priorities(settings), match_config(settings));
+        !merged) {
+      std::cerr << "concerto: deduplication: " << merged.error() << std::endl;
+    }
   }
   return outcomes;
 }

@@ -49,6 +49,9 @@ struct Event {
   std::int64_t last_modified = 0;  // UTC seconds; 0 when unknown
   int sequence = 0;
   int source_line = 0;  // line of BEGIN:VEVENT (or the item) in the feed, for reports
+  // UTC seconds when this upcoming event disappeared from its (healthy) feed; 0 while the feed
+  // still lists it. The store keeps a vanished event for a while, read back as cancelled.
+  std::int64_t vanished_at = 0;
 
   bool recurring() const { return !rrule.empty() || !rdates.empty(); }
 };

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "dedup/match.h"
 #include "render/ics_writer.h"
 #include "render/json_writer.h"
 #include "store/store.h"
@@ -14,6 +15,7 @@ namespace concerto::render {
 struct AgendaOptions {
   CalendarInfo calendar;
   std::map<std::string, int> feed_priority;
+  dedup::MatchConfig match;
 };
 
 core::Result<std::string> agenda_ics(store::Store& store, const AgendaOptions& options);

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "dedup/merge.h"
+#include "dedup/dedup.h"
 
 namespace concerto::render {
 

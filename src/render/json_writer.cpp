@@ -65,7 +65,7 @@ class OccurrenceWriter {
               const dedup::MergedEvent* series) {
     const core::Event& event = source.event;
     out_.append("{\"uid\":");
-    append_json_string(out_, occurrence.uid);
+    append_json_string(out_, event.uid);
     out_.append(",\"recurrence_id\":");
     if (occurrence.recurrence_id) {
       append_time(*occurrence.recurrence_id);
@@ -113,6 +113,10 @@ class OccurrenceWriter {
       append_json_string(out_, source.sources[i].feed_id);
       out_.append(",\"uid\":");
       append_json_string(out_, source.sources[i].uid);
+      if (!source.sources[i].recurrence.empty()) {
+        out_.append(",\"recurrence\":");
+        append_json_string(out_, source.sources[i].recurrence);
+      }
       out_.push_back('}');
     }
     out_.append("]}");
@@ -167,7 +171,9 @@ std::string render_json(const std::vector<dedup::MergedEvent>& events,
   std::unordered_map<std::string, Winner> winners;
   winners.reserve(events.size());
   for (const dedup::MergedEvent& merged : events) {
-    Winner& winner = winners[winner_key(merged.event.feed_id, merged.event.uid)];
+    const std::string& stored_uid =
+        merged.source_uid.empty() ? merged.event.uid : merged.source_uid;
+    Winner& winner = winners[winner_key(merged.event.feed_id, stored_uid)];
     if (merged.event.recurrence_id) {
       winner.overrides.emplace(merged.event.recurrence_id->key(), &merged);
     } else if (winner.series == nullptr) {
@@ -191,7 +197,9 @@ std::string render_json(const std::vector<dedup::MergedEvent>& events,
     if (found == winners.end()) continue;  // this feed lost the merge for this uid
     const Winner& winner = found->second;
     const dedup::MergedEvent* source = nullptr;
-    if (occurrence.recurrence_id && (occurrence.from_override || winner.series == nullptr)) {
+    // An override of the feed's own, or one deduplication made when another feed listed this
+    // occurrence on its own.
+    if (occurrence.recurrence_id) {
       const auto match = winner.overrides.find(occurrence.recurrence_id->key());
       if (match != winner.overrides.end()) source = match->second;
     }
@@ -202,8 +210,8 @@ std::string render_json(const std::vector<dedup::MergedEvent>& events,
          occurrence.recurrence_id ? occurrence.recurrence_id->sort_seconds() : start});
   }
   std::sort(selected.begin(), selected.end(), [](const Selected& a, const Selected& b) {
-    return std::tie(a.start, a.occurrence->uid, a.recurrence, a.occurrence->feed_id) <
-           std::tie(b.start, b.occurrence->uid, b.recurrence, b.occurrence->feed_id);
+    return std::tie(a.start, a.source->event.uid, a.recurrence, a.occurrence->feed_id) <
+           std::tie(b.start, b.source->event.uid, b.recurrence, b.occurrence->feed_id);
   });
 
   std::string out;

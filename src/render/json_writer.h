@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/event.h"
-#include "dedup/merge.h"
+#include "dedup/dedup.h"
 
 namespace concerto::render {
 
@@ -15,7 +15,8 @@ struct JsonWindow {
   std::int64_t to_utc = 0;    // occurrences starting at or after are left out
 };
 
-// Occurrences whose (feed, uid) did not win the merge are left out; each occurrence carries the
+// Occurrences are those stored under a merged event's (event.feed_id, source_uid); the others
+// (copies that lost the merge) are left out; each occurrence carries the
 // fields of its override when it has one, else of its series. Ordered by start, then uid.
 // Times: all-day "2026-10-19" (end exclusive), timed "2026-10-19T09:30:00+02:00" in the event's
 // zone, "...Z" for UTC. "recurrence_id", "rrule", "url", "organizer" and "timezone" are null

@@ -33,6 +33,7 @@
 #include "core/civil_time.h"
 #include "core/time_zone.h"
 #include "render/json_text.h"
+#include "server/admin_api.h"
 #include "server/http_util.h"
 #include "server/render_cache.h"
 
@@ -254,7 +255,9 @@ struct AgendaServer::Impl final : RequestSink {
   Impl(store::Store& store_ref, ServerOptions server_options)
       : store(store_ref),
         options(std::move(server_options)),
-        cache(static_cast<std::size_t>(std::max(1, options.max_cache_entries))) {
+        cache(static_cast<std::size_t>(std::max(1, options.max_cache_entries))),
+        admin(store_ref, AdminOptions{options.admin_token, options.agenda.feed_priority,
+                                      options.agenda.match}) {
     zone = core::find_zone(options.agenda.calendar.timezone);
     if (!zone) zone = core::utc_zone();
   }
@@ -275,6 +278,7 @@ struct AgendaServer::Impl final : RequestSink {
   const ServerOptions options;
   core::ZonePtr zone;
   RenderCache cache;
+  AdminApi admin;
 
   std::mutex lifecycle;  // guards the members below against concurrent start/stop
   std::unique_ptr<Poco::ThreadPool> pool;
@@ -319,6 +323,11 @@ void AgendaServer::Impl::fail(HTTPServerRequest& request, HTTPServerResponse& re
 
 void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& response) {
   const auto [path, query_text] = split_target(request.getURI());
+  // The admin API has its own methods, authentication and errors.
+  if (AdminApi::handles(path)) {
+    admin.handle(request, response, path, query_text);
+    return;
+  }
   const Route route = route_of(path);
   if (route == Route::kUnknown) {
     send_text(response, HTTPResponse::HTTP_NOT_FOUND, "not found\n");

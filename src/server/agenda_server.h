@@ -24,13 +24,17 @@ struct ServerOptions {
   std::string cache_control = "public, max-age=300";  // for /calendar.ics and /api/events
   bool access_log = false;                            // one line per request on stderr
   render::AgendaOptions agenda;
+  // Bearer token of the admin API under /api/admin/ (see admin_api.h); empty: the API is off and
+  // every /api/admin path answers 404.
+  std::string admin_token;
   int json_past_days = 366;  // default /api/events window around now
   int json_future_days = 731;
 };
 
 // Routes: GET/HEAD /calendar.ics, /api/events?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive dates in
-// the site's zone), /api/feeds/status, /healthz. `store` must outlive the server; handlers run on
-// options.threads pool threads and call the store concurrently.
+// the site's zone), /api/feeds/status, /healthz; the admin API under /api/admin/ (admin_api.h).
+// `store` must outlive the server; handlers run on options.threads pool threads and call the store
+// concurrently.
 class AgendaServer {
  public:
   AgendaServer(store::Store& store, ServerOptions options);

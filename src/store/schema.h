@@ -15,7 +15,7 @@ namespace concerto::store::schema {
 // kMigrations[i] takes a database from version i to version i + 1; each entry is applied in one
 // transaction together with its row in schema_version. Released entries are never edited, only
 // appended to.
-inline constexpr std::array<std::string_view, 2> kMigrations = {
+inline constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: feeds status, events, occurrences, meta.
     R"sql(
 CREATE TABLE feeds (
@@ -77,6 +77,34 @@ INSERT INTO meta (id, generation, last_change) VALUES (1, 0, 0);
     // 2: when each feed is due again (refresh interval, feed hints, backoff, Retry-After).
     R"sql(
 ALTER TABLE feeds ADD COLUMN next_fetch INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 3: vanished events kept for a while; what deduplication remembers between runs. The merge
+    // tables reference no feed: a feed removed and added again finds its merged UIDs.
+    R"sql(
+ALTER TABLE events ADD COLUMN vanished_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE occurrences ADD COLUMN vanished_at INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE merge_identity (
+  source_key TEXT PRIMARY KEY NOT NULL,
+  merged_uid TEXT NOT NULL,
+  assigned_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE merge_sequence (
+  merged_key TEXT PRIMARY KEY NOT NULL,
+  content_hash TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  changed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE merge_decision (
+  a_feed TEXT NOT NULL,
+  a_uid TEXT NOT NULL,
+  a_recurrence TEXT NOT NULL,
+  b_feed TEXT NOT NULL,
+  b_uid TEXT NOT NULL,
+  b_recurrence TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('join', 'apart')),
+  decided_at INTEGER NOT NULL,
+  PRIMARY KEY (a_feed, a_uid, a_recurrence, b_feed, b_uid, b_recurrence)
+) WITHOUT ROWID;
 )sql",
 };
 

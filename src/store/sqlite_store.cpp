@@ -8,6 +8,7 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -16,11 +17,13 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "core/civil_time.h"
 #include "core/event.h"
+#include "core/merge_records.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -303,6 +306,191 @@ core::Status check_feed_ids(const std::string& feed_id, const FeedSnapshot& snap
   return core::ok_status();
 }
 
+// Calls `write(begin, end)` for consecutive slices of at most kBatchRows of `rows` rows.
+template <class Write>
+void in_batches(std::size_t rows, Write&& write) {
+  for (std::size_t begin = 0; begin < rows; begin += kBatchRows) {
+    write(begin, std::min(rows, begin + kBatchRows));
+  }
+}
+
+// Fills temp.vanish_kept with the uids of the feed that the snapshot drops but that stay, marked
+// vanished: stored before, on no row of the snapshot, not yet kept for keep_seconds, and upcoming
+// (an occurrence ends after now_utc). Returns how many. Reads the feed's uids once and checks
+// only the dropped ones in SQL, so a snapshot that drops nothing costs one index scan.
+std::size_t select_vanished(Session& session, std::string& feed_id, const FeedSnapshot& snapshot) {
+  session << "CREATE TEMP TABLE IF NOT EXISTS vanish_kept (uid TEXT PRIMARY KEY NOT NULL) "
+             "WITHOUT ROWID",
+      now;
+  session << "DELETE FROM temp.vanish_kept", now;
+  std::vector<std::string> stored;
+  session << "SELECT DISTINCT uid FROM events WHERE feed_id = ?", use(feed_id), into(stored), now;
+  std::unordered_set<std::string_view> listed;
+  listed.reserve(snapshot.events.size());
+  for (const core::Event& event : snapshot.events) listed.insert(event.uid);
+  for (const core::Occurrence& occurrence : snapshot.occurrences) listed.insert(occurrence.uid);
+  std::vector<std::string> dropped;
+  for (std::string& uid : stored) {
+    if (listed.count(uid) == 0) dropped.push_back(std::move(uid));
+  }
+  if (dropped.empty()) return 0;
+  in_batches(dropped.size(), [&](std::size_t begin, std::size_t end) {
+    std::vector<std::string> uids(std::make_move_iterator(dropped.begin() + begin),
+                                  std::make_move_iterator(dropped.begin() + end));
+    session << "INSERT INTO temp.vanish_kept (uid) VALUES (?)", use(uids), now;
+  });
+  // keep_seconds > 0 and now_utc > 0 (checked by the caller): no overflow.
+  std::int64_t expired_at_or_before = snapshot.vanish.now_utc - snapshot.vanish.keep_seconds;
+  session << "DELETE FROM temp.vanish_kept WHERE EXISTS (SELECT 1 FROM events e "
+             "WHERE e.feed_id = ? AND e.uid = vanish_kept.uid AND e.vanished_at > 0 "
+             "AND e.vanished_at <= ?)",
+      use(feed_id), use(expired_at_or_before), now;
+  // Not correlated: one pass over the feed's occurrences (indexed by feed only), not one each.
+  std::int64_t now_utc = snapshot.vanish.now_utc;
+  session
+      << "DELETE FROM temp.vanish_kept WHERE uid NOT IN (SELECT o.uid FROM occurrences o "
+         "WHERE o.feed_id = ? AND o.end_utc > ? AND o.uid IN (SELECT uid FROM temp.vanish_kept))",
+      use(feed_id), use(now_utc), now;
+  std::int64_t kept = 0;
+  session << "SELECT COUNT(*) FROM temp.vanish_kept", into(kept), now;
+  return static_cast<std::size_t>(kept);
+}
+
+void write_identities(Session& session, const std::vector<core::MergeIdentity>& identities,
+                      std::int64_t assigned_at) {
+  in_batches(identities.size(), [&](std::size_t begin, std::size_t end) {
+    std::vector<std::string> source_keys, merged_uids;
+    source_keys.reserve(end - begin);
+    merged_uids.reserve(end - begin);
+    for (std::size_t i = begin; i < end; ++i) {
+      source_keys.push_back(identities[i].source_key);
+      merged_uids.push_back(identities[i].merged_uid);
+    }
+    std::vector<std::int64_t> times(end - begin, assigned_at);
+    session << "INSERT OR REPLACE INTO merge_identity (source_key, merged_uid, assigned_at) "
+               "VALUES (?, ?, ?)",
+        use(source_keys), use(merged_uids), use(times), now;
+  });
+}
+
+void write_sequences(Session& session, const std::vector<core::MergeSequence>& sequences,
+                     std::int64_t changed_at) {
+  in_batches(sequences.size(), [&](std::size_t begin, std::size_t end) {
+    std::vector<std::string> merged_keys, content_hashes;
+    std::vector<int> numbers;
+    merged_keys.reserve(end - begin);
+    content_hashes.reserve(end - begin);
+    numbers.reserve(end - begin);
+    for (std::size_t i = begin; i < end; ++i) {
+      merged_keys.push_back(sequences[i].merged_key);
+      content_hashes.push_back(sequences[i].content_hash);
+      numbers.push_back(sequences[i].sequence);
+    }
+    std::vector<std::int64_t> times(end - begin, changed_at);
+    session << "INSERT OR REPLACE INTO merge_sequence (merged_key, content_hash, sequence, "
+               "changed_at) VALUES (?, ?, ?, ?)",
+        use(merged_keys), use(content_hashes), use(numbers), use(times), now;
+  });
+}
+
+std::string describe(const core::SourceRef& source) {
+  return "feed '" + source.feed_id + "' uid '" + source.uid + "' recurrence '" + source.recurrence +
+         "'";
+}
+
+// The decisions with a <= b, or why one of them cannot be stored.
+core::Result<std::vector<core::MergeDecision>> normalized(
+    const std::vector<core::MergeDecision>& decisions) {
+  std::vector<core::MergeDecision> result;
+  result.reserve(decisions.size());
+  for (const core::MergeDecision& decision : decisions) {
+    for (const core::SourceRef* side : {&decision.a, &decision.b}) {
+      if (side->feed_id.empty() || side->uid.empty()) {
+        return Error{"decision about " + describe(*side) + ": empty feed id or uid"};
+      }
+    }
+    if (decision.a == decision.b) {
+      return Error{"decision pairs " + describe(decision.a) + " with itself"};
+    }
+    result.push_back(decision);
+    if (decision.b < decision.a) std::swap(result.back().a, result.back().b);
+  }
+  return result;
+}
+
+// In the given order, so that of two decisions about one pair the later wins.
+void write_decisions(Session& session, const std::vector<core::MergeDecision>& decisions) {
+  in_batches(decisions.size(), [&](std::size_t begin, std::size_t end) {
+    std::vector<std::string> a_feeds, a_uids, a_recurrences, b_feeds, b_uids, b_recurrences, kinds;
+    std::vector<std::int64_t> decided_ats;
+    for (std::size_t i = begin; i < end; ++i) {
+      const core::MergeDecision& decision = decisions[i];
+      a_feeds.push_back(decision.a.feed_id);
+      a_uids.push_back(decision.a.uid);
+      a_recurrences.push_back(decision.a.recurrence);
+      b_feeds.push_back(decision.b.feed_id);
+      b_uids.push_back(decision.b.uid);
+      b_recurrences.push_back(decision.b.recurrence);
+      kinds.emplace_back(core::to_string(decision.kind));
+      decided_ats.push_back(decision.decided_at);
+    }
+    session << "INSERT OR REPLACE INTO merge_decision (a_feed, a_uid, a_recurrence, b_feed, "
+               "b_uid, b_recurrence, kind, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        use(a_feeds), use(a_uids), use(a_recurrences), use(b_feeds), use(b_uids),
+        use(b_recurrences), use(kinds), use(decided_ats), now;
+  });
+}
+
+MergeMemory read_merge_memory(Session& session) {
+  MergeMemory memory;
+  {
+    std::vector<std::string> source_keys, merged_uids;
+    session << "SELECT source_key, merged_uid FROM merge_identity ORDER BY source_key",
+        into(source_keys), into(merged_uids), now;
+    memory.identities.resize(source_keys.size());
+    for (std::size_t i = 0; i < source_keys.size(); ++i) {
+      memory.identities[i].source_key = std::move(source_keys[i]);
+      memory.identities[i].merged_uid = std::move(merged_uids[i]);
+    }
+  }
+  {
+    std::vector<std::string> merged_keys, content_hashes;
+    std::vector<int> numbers;
+    session << "SELECT merged_key, content_hash, sequence FROM merge_sequence "
+               "ORDER BY merged_key",
+        into(merged_keys), into(content_hashes), into(numbers), now;
+    memory.sequences.resize(merged_keys.size());
+    for (std::size_t i = 0; i < merged_keys.size(); ++i) {
+      memory.sequences[i].merged_key = std::move(merged_keys[i]);
+      memory.sequences[i].content_hash = std::move(content_hashes[i]);
+      memory.sequences[i].sequence = numbers[i];
+    }
+  }
+  std::vector<std::string> a_feeds, a_uids, a_recurrences, b_feeds, b_uids, b_recurrences, kinds;
+  std::vector<std::int64_t> decided_ats;
+  session << "SELECT a_feed, a_uid, a_recurrence, b_feed, b_uid, b_recurrence, kind, decided_at "
+             "FROM merge_decision ORDER BY a_feed, a_uid, a_recurrence, b_feed, b_uid, "
+             "b_recurrence",
+      into(a_feeds), into(a_uids), into(a_recurrences), into(b_feeds), into(b_uids),
+      into(b_recurrences), into(kinds), into(decided_ats), now;
+  memory.decisions.resize(a_feeds.size());
+  for (std::size_t i = 0; i < a_feeds.size(); ++i) {
+    core::MergeDecision& decision = memory.decisions[i];
+    decision.a = {std::move(a_feeds[i]), std::move(a_uids[i]), std::move(a_recurrences[i])};
+    decision.b = {std::move(b_feeds[i]), std::move(b_uids[i]), std::move(b_recurrences[i])};
+    if (kinds[i] == core::to_string(core::MergeDecisionKind::kJoin)) {
+      decision.kind = core::MergeDecisionKind::kJoin;
+    } else if (kinds[i] == core::to_string(core::MergeDecisionKind::kApart)) {
+      decision.kind = core::MergeDecisionKind::kApart;
+    } else {
+      throw CorruptRow{"merge decision about " + describe(decision.a) + ": unknown kind '" +
+                       kinds[i] + "'"};
+    }
+    decision.decided_at = decided_ats[i];
+  }
+  return memory;
+}
+
 void bump_generation(Session& session) {
   std::int64_t changed_at = core::unix_now();
   session << "UPDATE meta SET generation = generation + 1, last_change = ? WHERE id = 1",
@@ -410,10 +598,31 @@ class SqliteStore final : public Store {
                                 const core::FeedStatus& status) override {
     return guarded<core::Done>("replacing feed '" + feed_id + "'", [&]() -> core::Status {
       if (auto checked = check_feed_ids(feed_id, snapshot, status); !checked) return checked;
+      const bool keeps_vanished = snapshot.vanish.keep_seconds > 0;
+      if (keeps_vanished && snapshot.vanish.now_utc <= 0) {
+        return Error{"vanish policy keeps events but gives no current time"};
+      }
       Transaction transaction(session_);
       std::string id = feed_id;
-      session_ << "DELETE FROM occurrences WHERE feed_id = ?", use(id), now;
-      session_ << "DELETE FROM events WHERE feed_id = ?", use(id), now;
+      if (keeps_vanished && select_vanished(session_, id, snapshot) > 0) {
+        std::int64_t vanished_at = snapshot.vanish.now_utc;
+        session_ << "DELETE FROM occurrences WHERE feed_id = ? "
+                    "AND uid NOT IN (SELECT uid FROM temp.vanish_kept)",
+            use(id), now;
+        session_ << "DELETE FROM events WHERE feed_id = ? "
+                    "AND uid NOT IN (SELECT uid FROM temp.vanish_kept)",
+            use(id), now;
+        // Rows vanished before keep their first vanished_at.
+        session_ << "UPDATE events SET vanished_at = ? WHERE feed_id = ? AND vanished_at = 0 "
+                    "AND uid IN (SELECT uid FROM temp.vanish_kept)",
+            use(vanished_at), use(id), now;
+        session_ << "UPDATE occurrences SET vanished_at = ? WHERE feed_id = ? "
+                    "AND vanished_at = 0 AND uid IN (SELECT uid FROM temp.vanish_kept)",
+            use(vanished_at), use(id), now;
+      } else {
+        session_ << "DELETE FROM occurrences WHERE feed_id = ?", use(id), now;
+        session_ << "DELETE FROM events WHERE feed_id = ?", use(id), now;
+      }
       write_status(session_, status);
       try {
         EventBatch events(session_);
@@ -468,16 +677,16 @@ class SqliteStore final : public Store {
           std::vector<std::string> feed_ids, uids, recurrence_ids, summaries, descriptions,
               locations, urls, organizers, categories, statuses, starts, ends, rrules, rdates,
               exdates;
-          std::vector<std::int64_t> last_modifieds;
+          std::vector<std::int64_t> last_modifieds, vanished_ats;
           std::vector<int> sequences, source_lines;
           session_ << "SELECT feed_id, uid, recurrence_id, summary, description, location, url, "
                       "organizer, categories, status, start_time, end_time, rrule, rdates, "
-                      "exdates, last_modified, sequence, source_line FROM events "
+                      "exdates, last_modified, sequence, source_line, vanished_at FROM events "
                       "ORDER BY feed_id, uid, recurrence_key",
               into(feed_ids), into(uids), into(recurrence_ids), into(summaries), into(descriptions),
               into(locations), into(urls), into(organizers), into(categories), into(statuses),
               into(starts), into(ends), into(rrules), into(rdates), into(exdates),
-              into(last_modifieds), into(sequences), into(source_lines), now;
+              into(last_modifieds), into(sequences), into(source_lines), into(vanished_ats), now;
           std::vector<core::Event> result(feed_ids.size());
           for (std::size_t i = 0; i < feed_ids.size(); ++i) {
             core::Event& event = result[i];
@@ -508,6 +717,9 @@ class SqliteStore final : public Store {
             event.last_modified = last_modifieds[i];
             event.sequence = sequences[i];
             event.source_line = source_lines[i];
+            // The status column keeps what the feed last said; a vanished event is cancelled.
+            event.vanished_at = vanished_ats[i];
+            if (event.vanished_at != 0) event.status = core::EventStatus::kCancelled;
           }
           return result;
         });
@@ -560,6 +772,39 @@ class SqliteStore final : public Store {
           if (found.empty()) return std::optional<core::FeedStatus>();
           return std::optional<core::FeedStatus>(std::move(found.front()));
         });
+  }
+
+  core::Result<MergeMemory> merge_memory() override {
+    return guarded<MergeMemory>("reading merge memory", [&]() -> core::Result<MergeMemory> {
+      return read_merge_memory(session_);
+    });
+  }
+
+  core::Status save_merge_memory(const std::vector<core::MergeIdentity>& identities,
+                                 const std::vector<core::MergeSequence>& sequences) override {
+    return guarded<core::Done>("saving merge memory", [&]() -> core::Status {
+      if (identities.empty() && sequences.empty()) return core::ok_status();
+      const std::int64_t saved_at = core::unix_now();
+      Transaction transaction(session_);
+      write_identities(session_, identities, saved_at);
+      write_sequences(session_, sequences, saved_at);
+      bump_generation(session_);  // a SEQUENCE or merged UID shows in the rendered agenda
+      transaction.commit();
+      return core::ok_status();
+    });
+  }
+
+  core::Status add_merge_decisions(const std::vector<core::MergeDecision>& decisions) override {
+    return guarded<core::Done>("adding merge decisions", [&]() -> core::Status {
+      auto rows = normalized(decisions);
+      if (!rows) return Error{rows.error()};
+      if (rows->empty()) return core::ok_status();
+      Transaction transaction(session_);
+      write_decisions(session_, *rows);
+      bump_generation(session_);
+      transaction.commit();
+      return core::ok_status();
+    });
   }
 
   // Sees other processes' commits at once; see GenerationWatch for what it costs.

@@ -10,13 +10,30 @@
 
 #include "core/event.h"
 #include "core/feed.h"
+#include "core/merge_records.h"
 #include "core/result.h"
 
 namespace concerto::store {
 
+// What becomes of events a healthy feed stops listing: an upcoming one (an occurrence still ends
+// after `now_utc`) is kept, read back as cancelled with Event::vanished_at set, for
+// `keep_seconds` after it vanished; then it is dropped. keep_seconds = 0 drops it at once.
+struct VanishPolicy {
+  std::int64_t now_utc = 0;
+  std::int64_t keep_seconds = 0;
+};
+
 struct FeedSnapshot {
   std::vector<core::Event> events;
   std::vector<core::Occurrence> occurrences;
+  VanishPolicy vanish;
+};
+
+// What deduplication remembers between runs (see core/merge_records.h).
+struct MergeMemory {
+  std::vector<core::MergeIdentity> identities;
+  std::vector<core::MergeSequence> sequences;
+  std::vector<core::MergeDecision> decisions;
 };
 
 class Store {
@@ -38,6 +55,14 @@ class Store {
                                                                   std::int64_t to_utc) = 0;
   virtual core::Result<std::vector<core::FeedStatus>> statuses() = 0;
   virtual core::Result<std::optional<core::FeedStatus>> status(const std::string& feed_id) = 0;
+
+  virtual core::Result<MergeMemory> merge_memory() = 0;
+  // Inserts or replaces the given identities (by source key) and sequences (by merged key), in
+  // one transaction; rows not given stay.
+  virtual core::Status save_merge_memory(const std::vector<core::MergeIdentity>& identities,
+                                         const std::vector<core::MergeSequence>& sequences) = 0;
+  // Records decisions, replacing any earlier decision about the same pair (a, b sorted first).
+  virtual core::Status add_merge_decisions(const std::vector<core::MergeDecision>& decisions) = 0;
 
   // Changes whenever stored events change, also when written by another process.
   virtual core::Result<std::int64_t> generation() = 0;

@@ -112,14 +112,20 @@ TEST_F(RefreshTest, KeepsTheLastGoodEventsWhenTheDocumentIsCutShort) {
   EXPECT_EQ(store_->events()->size(), 2u);
 }
 
-TEST_F(RefreshTest, StoresAnEmptyCalendarAsNoEvents) {
-  concerto::testing::write_file(feed_.path, kGood);
-  ASSERT_EQ(refresh().status, "ok");
-  concerto::testing::write_file(feed_.path,
-                                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
-                                "END:VCALENDAR\r\n");
+TEST_F(RefreshTest, AnEmptyCalendarIsNoEventsAtFirstAndABrokenExportLater) {
+  const std::string empty =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nEND:VCALENDAR\r\n";
+  concerto::testing::write_file(feed_.path, empty);
   EXPECT_EQ(refresh().status, "ok");
   EXPECT_TRUE(store_->events()->empty());
+  concerto::testing::write_file(feed_.path, kGood);
+  ASSERT_EQ(refresh().status, "ok");
+  // A feed that had events and suddenly has none keeps them: it never means all vanished.
+  concerto::testing::write_file(feed_.path, empty);
+  const RefreshOutcome outcome = refresh();
+  EXPECT_EQ(outcome.status, "failed");
+  EXPECT_NE(outcome.error.find("no events any more"), std::string::npos) << outcome.error;
+  EXPECT_EQ(store_->events()->size(), 2u);
 }
 
 TEST_F(RefreshTest, KeepsTheGoodEventsOfAFeedWithOneBadEvent) {

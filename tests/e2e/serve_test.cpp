@@ -5,21 +5,16 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
+#include "support/feed_server.h"
+#include "support/http_get.h"
 #include "support/process.h"
 
 namespace concerto {
@@ -31,32 +26,9 @@ using testing::run_concerto;
 using testing::ServerProcess;
 using testing::write_file;
 
-struct Response {
-  int status = 0;
-  std::string body;
-  Poco::Net::HTTPResponse headers;
-};
-
-Response get(int port, const std::string& path,
-             const std::vector<std::pair<std::string, std::string>>& request_headers = {}) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-  session.setTimeout(Poco::Timespan(30, 0));
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path,
-                                 Poco::Net::HTTPMessage::HTTP_1_1);
-  for (const auto& [name, value] : request_headers) request.set(name, value);
-  session.sendRequest(request);
-  Response response;
-  std::istream& body = session.receiveResponse(response.headers);
-  Poco::StreamCopier::copyToString(body, response.body);
-  response.status = response.headers.getStatus();
-  return response;
-}
-
-int count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
+using testing::count;
+using testing::get;
+using testing::Response;
 
 // A deployment of the example feeds in a temporary folder with its own database.
 class Deployment : public ::testing::Test {
@@ -197,56 +169,8 @@ TEST_F(Deployment, KeepsTheEventsOfAFeedWhoseFileGotAMistake) {
   EXPECT_NE(get(server.port(), "/api/feeds/status").body.find("\"icpc\""), std::string::npos);
 }
 
-// A partner's web server on 127.0.0.1 serving one calendar with an ETag.
-class PartnerServer {
- public:
-  explicit PartnerServer(std::string body) : body_(std::move(body)) {
-    socket_.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true, false);
-    socket_.listen();
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket_,
-                                                      new Poco::Net::HTTPServerParams);
-    server_->start();
-  }
-  ~PartnerServer() { server_->stopAll(true); }
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/agenda.ics";
-  }
-  int requests() const { return requests_; }
-
- private:
-  struct Handler : Poco::Net::HTTPRequestHandler {
-    explicit Handler(PartnerServer& server) : owner(server) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& request,
-                       Poco::Net::HTTPServerResponse& response) override {
-      ++owner.requests_;
-      response.set("ETag", "\"v1\"");
-      if (request.get("If-None-Match", "") == "\"v1\"") {
-        response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NOT_MODIFIED);
-        response.send();
-        return;
-      }
-      response.setContentType("text/calendar; charset=utf-8");
-      response.sendBuffer(owner.body_.data(), owner.body_.size());
-    }
-    PartnerServer& owner;
-  };
-  struct Factory : Poco::Net::HTTPRequestHandlerFactory {
-    explicit Factory(PartnerServer& server) : owner(server) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(
-        const Poco::Net::HTTPServerRequest&) override {
-      return new Handler(owner);
-    }
-    PartnerServer& owner;
-  };
-
-  std::string body_;
-  std::atomic<int> requests_{0};
-  Poco::Net::ServerSocket socket_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
-};
-
 TEST_F(Deployment, FetchesAFeedOverHttpThenRevalidatesItAndRefusesLoopbackByDefault) {
-  PartnerServer partner(read_file(CONCERTO_SOURCE_DIR "/feeds/examples/icpc.ics"));
+  testing::FeedServer partner(read_file(CONCERTO_SOURCE_DIR "/feeds/examples/icpc.ics"));
   fs::create_directories(dir_ + "/feeds");
   write_file(dir_ + "/feeds/icpc.ini", "url = " + partner.url() + "\n");
   const std::vector<std::string> base = {"fetch", "--config", config_, "--set",

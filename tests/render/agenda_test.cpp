@@ -23,6 +23,7 @@ class FakeStore : public store::Store {
   std::string occurrences_error_;
   std::int64_t asked_from_ = -1;
   std::int64_t asked_to_ = -1;
+  store::MergeMemory memory_;
 
   core::Status replace_snapshot(const std::string&, const store::FeedSnapshot&,
                                 const core::FeedStatus&) override {
@@ -45,6 +46,14 @@ class FakeStore : public store::Store {
   }
   core::Result<std::vector<core::FeedStatus>> statuses() override { return core::Error{"unused"}; }
   core::Result<std::optional<core::FeedStatus>> status(const std::string&) override {
+    return core::Error{"unused"};
+  }
+  core::Result<store::MergeMemory> merge_memory() override { return memory_; }
+  core::Status save_merge_memory(const std::vector<core::MergeIdentity>&,
+                                 const std::vector<core::MergeSequence>&) override {
+    return core::Error{"unused"};
+  }
+  core::Status add_merge_decisions(const std::vector<core::MergeDecision>&) override {
     return core::Error{"unused"};
   }
   core::Result<std::int64_t> generation() override { return core::Error{"unused"}; }
@@ -98,8 +107,9 @@ TEST(AgendaJson, RendersTheWinningOccurrencesOfTheWindow) {
   const JsonWindow window{1780000000, 1800000000};
   const core::Result<std::string> json = agenda_json(store, options(), window);
   ASSERT_TRUE(json.ok()) << json.error();
-  EXPECT_EQ(store.asked_from_, window.from_utc);
-  EXPECT_EQ(store.asked_to_, window.to_utc);
+  // Deduplication reads every stored occurrence (a single event may join one of a series).
+  EXPECT_LE(store.asked_from_, window.from_utc);
+  EXPECT_GE(store.asked_to_, window.to_utc);
   EXPECT_NE(json->find("\"summary\":\"from high\""), std::string::npos);
   EXPECT_EQ(json->find("from low"), std::string::npos);
 }

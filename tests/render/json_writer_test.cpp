@@ -91,7 +91,7 @@ TEST(RenderJson, WritesEveryFieldOfASingleEvent) {
   event.organizer = "Jeanne <j@example.org>";
   event.sequence = 2;
   dedup::MergedEvent m = merged(event);
-  m.sources.push_back({"other", "single-copy"});
+  m.sources.push_back({"other", "single-copy", ""});
   const auto events = parse_events(render_json({m}, {occurrence_of(event)}, kYears));
   ASSERT_EQ(events->size(), 1u);
   const auto object = object_at(events, 0);

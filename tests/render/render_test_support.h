@@ -10,7 +10,7 @@
 
 #include "core/event.h"
 #include "core/time_zone.h"
-#include "dedup/merge.h"
+#include "dedup/dedup.h"
 
 namespace concerto::render::testing {
 
@@ -66,7 +66,8 @@ inline core::Event make_event(const std::string& feed_id, const std::string& uid
 
 inline dedup::MergedEvent merged(core::Event event) {
   dedup::MergedEvent result;
-  result.sources.push_back({event.feed_id, event.uid});
+  result.sources.push_back({event.feed_id, event.uid, core::recurrence_key(event)});
+  result.source_uid = event.uid;
   result.event = std::move(event);
   return result;
 }

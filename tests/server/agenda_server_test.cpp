@@ -93,6 +93,14 @@ class FlakyStore final : public store::Store {
   core::Result<std::optional<core::FeedStatus>> status(const std::string& feed_id) override {
     return real_->status(feed_id);
   }
+  core::Result<store::MergeMemory> merge_memory() override { return real_->merge_memory(); }
+  core::Status save_merge_memory(const std::vector<core::MergeIdentity>& identities,
+                                 const std::vector<core::MergeSequence>& sequences) override {
+    return real_->save_merge_memory(identities, sequences);
+  }
+  core::Status add_merge_decisions(const std::vector<core::MergeDecision>& decisions) override {
+    return real_->add_merge_decisions(decisions);
+  }
   core::Result<std::int64_t> generation() override { return real_->generation(); }
   core::Result<std::int64_t> last_change() override { return real_->last_change(); }
 

@@ -1,0 +1,70 @@
+#pragma once
+// The transparent score that says whether two source events are one real-world event: a title
+// part, a time part and a place part, weighted, with vetoes that no score overrides.
+
+#include <cstdint>
+#include <string>
+
+#include "core/event.h"
+#include "core/time_zone.h"
+#include "dedup/fold.h"
+
+namespace concerto::dedup {
+
+struct MatchConfig {
+  double threshold = 0.75;      // [dedup] threshold: merge at or above
+  double review_margin = 0.15;  // [dedup] review_margin: near-misses this close below threshold
+  std::string timezone = "Europe/Paris";  // [site] timezone: the local day candidates share
+};
+
+// Weights of the parts; each part is in [0, 1].
+inline constexpr double kTitleWeight = 0.6;
+inline constexpr double kTimeWeight = 0.25;
+inline constexpr double kPlaceWeight = 0.15;
+// Titles less alike than this never merge, whatever the time and place say.
+inline constexpr double kMinTitleSimilarity = 0.5;
+// Two timed copies whose starts are further apart than this are different events.
+inline constexpr std::int64_t kMaxStartGapSeconds = 3600;
+
+enum class Veto {
+  kNone,
+  kTitles,       // titles too different
+  kPartNumbers,  // "Atelier #1" / "Atelier #2"
+  kTimes,        // timed copies more than an hour apart, or not overlapping
+  kDates,        // no common day
+  kPlaces,       // both give a place and they share nothing
+};
+
+struct Score {
+  double title = 0;
+  double time = 0;
+  double place = 0;
+  double total = 0;  // the weighted sum; also set when vetoed, for the review list
+  Veto veto = Veto::kNone;
+  bool merges(double threshold) const { return veto == Veto::kNone && total >= threshold; }
+};
+
+// "title 0.92 · time 1.00 · place 0.50 = 0.88" or "... kept apart: numbered parts differ".
+std::string describe(const Score& score);
+const char* to_string(Veto veto);
+
+// What the matcher knows of one side: its folded title and place (shared by the occurrences of
+// a series, so held by pointer) and its times.
+struct MatchSide {
+  const TitleKey* title = nullptr;
+  const PlaceKey* place = nullptr;
+  bool all_day = false;
+  std::int64_t start = 0;  // EventTime::sort_seconds of the start and end
+  std::int64_t end = 0;
+  // Local days (days_from_civil) the event covers in the site's zone: the dates of an all-day
+  // event (last = end date - 1), the days of a timed one's start and end.
+  std::int64_t first_day = 0;
+  std::int64_t last_day = 0;
+};
+
+MatchSide match_side(const TitleKey& title, const PlaceKey& place, const core::EventTime& start,
+                     const core::EventTime& end, const core::TimeZone& site_zone);
+
+Score score_pair(const MatchSide& a, const MatchSide& b);
+
+}  // namespace concerto::dedup
