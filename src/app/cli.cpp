@@ -90,6 +90,7 @@ render::AgendaOptions agenda_options(const Settings& settings) {
   options.calendar.name = settings.title;
   options.calendar.timezone = settings.timezone;
   options.calendar.refresh_seconds = settings.default_refresh_seconds;
+  options.calendar.cancelled_prefix = settings.language == "en" ? "Cancelled: " : "Annulé : ";
   std::string host = settings.base_url;
   if (auto scheme = host.find("://"); scheme != std::string::npos) host = host.substr(scheme + 3);
   if (auto slash = host.find_first_of(":/"); slash != std::string::npos) host.resize(slash);

@@ -1,7 +1,10 @@
 #include "dedup/dedup.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 #include <string_view>
@@ -19,12 +22,29 @@ namespace {
 
 // Bounds on the work one event can cause, whatever the input: a day with thousands of events
 // sharing a word costs at most this many look-ups and comparisons per event.
-constexpr std::size_t kMaxScannedPerEvent = 512;
+constexpr std::size_t kMaxScannedPerEvent = 4096;
 constexpr std::size_t kMaxComparedPerEvent = 64;
 // Vetoed pairs whose titles are at least this alike are worth showing as near-misses.
 constexpr double kNearMissTitle = 0.8;
 
 constexpr char kSeparator = '\x1f';
+
+// With CONCERTO_DEDUP_TIMING set, prints how long each phase took (for bench/dedup_bench).
+class PhaseClock {
+ public:
+  PhaseClock() : on_(std::getenv("CONCERTO_DEDUP_TIMING") != nullptr) {}
+  void lap(const char* phase) {
+    if (!on_) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "dedup %-12s %8.3f s\n", phase,
+                 std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 
 // The events one feed published under one UID: a series or single event, and its overrides.
 struct Unit {
@@ -33,20 +53,16 @@ struct Unit {
   const std::string* feed_id = nullptr;
   const std::string* uid = nullptr;
   int priority = 0;
-  std::size_t rank = 0;  // position in the order: priority desc, feed id, uid
+  std::size_t rank = 0;    // position in the order: priority desc, feed id, uid
+  std::uint32_t feed = 0;  // a number per feed id
 };
 
 // One occurrence of a winning series, which a single event of another feed may join.
 struct OccurrenceItem {
   std::size_t unit = 0;
   const core::Occurrence* occurrence = nullptr;
-  std::string recurrence;  // its key
-};
-
-struct Keys {
-  TitleKey title;
-  PlaceKey place;
-  std::vector<std::uint32_t> word_ids;  // title.words interned
+  std::string recurrence;        // its key
+  std::size_t source_event = 0;  // the event whose fields it shows: its override, else the series
 };
 
 class DisjointSets {
@@ -84,11 +100,22 @@ std::string pair_key(const SourceRef& a, const SourceRef& b) {
   return key;
 }
 
+// FNV-1a over what a subscriber sees of an event, field by field (no text built: this runs
+// for every merged event on every render).
 std::string content_hash(const core::Event& event) {
-  std::string text;
-  const auto add = [&text](std::string_view field) { text.append(field).push_back(kSeparator); };
-  const auto add_time = [&add](const core::EventTime& time) {
-    add(time.key());
+  std::uint64_t hash = 14695981039346656037ull;
+  const auto add = [&hash](std::string_view field) {
+    for (unsigned char c : field) hash = (hash ^ c) * 1099511628211ull;
+    hash = (hash ^ 0x1f) * 1099511628211ull;
+  };
+  const auto add_number = [&hash](std::int64_t value) {
+    for (int k = 0; k < 8; ++k) {
+      hash = (hash ^ static_cast<unsigned char>(value >> (8 * k))) * 1099511628211ull;
+    }
+  };
+  const auto add_time = [&](const core::EventTime& time) {
+    add_number(time.all_day ? 1 : 0);
+    add_number(time.all_day ? core::days_from_civil(time.date) : time.sort_seconds());
     add(time.tzid);
   };
   add(event.summary);
@@ -104,7 +131,7 @@ std::string content_hash(const core::Event& event) {
   for (const core::EventTime& time : event.rdates) add_time(time);
   add("-");
   for (const core::EventTime& time : event.exdates) add_time(time);
-  return core::hex64(core::fnv1a64(text));
+  return core::hex64(hash);
 }
 
 // A copy taking part in a merge, with its feed's priority.
@@ -197,7 +224,11 @@ class Deduplicator {
   }
 
   DedupResult run() {
+    PhaseClock clock;
     build_units();
+    clock.lap("units");
+    fold_all();
+    clock.lap("fold");
     sets_ = DisjointSets(units_.size());
     facts_.resize(units_.size());
     for (std::size_t u = 0; u < units_.size(); ++u) {
@@ -210,10 +241,15 @@ class Deduplicator {
     read_decisions();
     join_same_uids();
     apply_join_decisions(/*occurrences=*/false);
+    clock.lap("same uid");
     add_occurrence_items();
     apply_join_decisions(/*occurrences=*/true);
+    clock.lap("occurrences");
     match_candidates();
+    clock.lap("match");
+    print_stats();
     build_output();
+    clock.lap("output");
     return std::move(result_);
   }
 
@@ -223,6 +259,7 @@ class Deduplicator {
   void build_units() {
     std::unordered_map<std::string, std::size_t> by_key;
     by_key.reserve(events_.size());
+    std::unordered_map<std::string_view, std::uint32_t> feed_numbers;
     for (std::size_t i = 0; i < events_.size(); ++i) {
       const core::Event& event = events_[i];
       std::string key = event.feed_id;
@@ -235,6 +272,7 @@ class Deduplicator {
       auto [found, inserted] = by_key.emplace(std::move(key), units_.size());
       if (inserted) {
         Unit unit;
+        unit.feed = feed_numbers.try_emplace(event.feed_id, feed_numbers.size()).first->second;
         unit.feed_id = &event.feed_id;
         unit.uid = &event.uid;
         unit.priority = priority_of(event.feed_id);
@@ -285,6 +323,7 @@ class Deduplicator {
   const OccurrenceItem& occurrence_item(std::size_t item) const {
     return occurrence_items_[item - units_.size()];
   }
+  std::uint32_t feed_of(std::size_t item) const { return units_[unit_of(item)].feed; }
   std::size_t unit_of(std::size_t item) const {
     return is_occurrence(item) ? occurrence_item(item).unit : item;
   }
@@ -304,44 +343,32 @@ class Deduplicator {
     return is_occurrence(a) && occurrence_item(a).recurrence < occurrence_item(b).recurrence;
   }
 
-  const Keys& keys_of(std::size_t event_index) {
-    auto [found, inserted] = keys_.try_emplace(event_index);
-    if (inserted) {
-      const core::Event& event = events_[event_index];
-      Keys& keys = found->second;
-      keys.title = fold_title(event.summary);
-      keys.place = fold_place(event.location);
-      keys.word_ids.reserve(keys.title.words.size());
-      for (const std::string& word : keys.title.words) {
-        keys.word_ids.push_back(
-            word_ids_.try_emplace(word, static_cast<std::uint32_t>(word_ids_.size()))
-                .first->second);
-      }
+  // Every event's folded title and place, once.
+  void fold_all() {
+    std::vector<KeyOffsets> offsets;
+    offsets.reserve(events_.size());
+    pool_.reserve(events_.size() * 8);
+    for (const core::Event& event : events_) {
+      offsets.push_back(fold_keys(event.summary, event.location, words_, pool_));
     }
-    return found->second;
+    keys_.reserve(events_.size());
+    for (const KeyOffsets& offset : offsets) keys_.push_back(keys_in(offset, pool_));
   }
 
-  MatchSide side_of(std::size_t item) {
+  std::size_t event_of(std::size_t item) const {
+    if (is_occurrence(item)) return occurrence_item(item).source_event;
+    const Unit& unit = units_[item];
+    return unit.main != SIZE_MAX ? unit.main : unit.overrides.front();
+  }
+
+  MatchSide side_of(std::size_t item) const {
+    const MatchKeys& keys = keys_[event_of(item)];
     if (!is_occurrence(item)) {
-      const core::Event& event = representative(item);
-      const std::size_t index =
-          units_[item].main != SIZE_MAX ? units_[item].main : units_[item].overrides.front();
-      const Keys& keys = keys_of(index);
-      return match_side(keys.title, keys.place, event.start, event.end, *zone_);
+      const core::Event& event = events_[event_of(item)];
+      return match_side(keys, event.start, event.end, *zone_);
     }
-    const OccurrenceItem& occurrence = occurrence_item(item);
-    const Keys& keys = keys_of(occurrence_source_event(occurrence));
-    return match_side(keys.title, keys.place, occurrence.occurrence->start,
-                      occurrence.occurrence->end, *zone_);
-  }
-
-  // The event whose fields an occurrence shows: its override, else the series.
-  std::size_t occurrence_source_event(const OccurrenceItem& occurrence) const {
-    const Unit& unit = units_[occurrence.unit];
-    for (std::size_t index : unit.overrides) {
-      if (events_[index].recurrence_id->key() == occurrence.recurrence) return index;
-    }
-    return unit.main;
+    const core::Occurrence& occurrence = *occurrence_item(item).occurrence;
+    return match_side(keys, occurrence.start, occurrence.end, *zone_);
   }
 
   // ---- joining
@@ -406,7 +433,7 @@ class Deduplicator {
         const std::size_t other = group[k];
         PairScore pair{ref_of(first), ref_of(other), {}, "same uid"};
         if (is_single(first) && is_single(other)) {
-          pair.score = score_pair(side_of(first), side_of(other));
+          pair.score = score_pair(side_of(first), side_of(other), words_);
           if ((pair.score.veto == Veto::kTimes || pair.score.veto == Veto::kDates) &&
               pair.score.title < kMinTitleSimilarity) {
             pair.how = "kept apart: same uid, nothing else alike";
@@ -461,13 +488,27 @@ class Deduplicator {
       (void)root;
     }
     std::string key;
+    std::unordered_map<std::string, std::size_t> overrides;  // of the current winner, by key
+    std::size_t overrides_of = SIZE_MAX;
     for (const core::Occurrence& occurrence : *input_.occurrences) {
       if (!occurrence.recurrence_id) continue;
       key.assign(occurrence.feed_id).push_back(kSeparator);
       key.append(occurrence.uid);
       const auto winner = winner_by_key.find(key);
       if (winner == winner_by_key.end()) continue;
-      occurrence_items_.push_back({winner->second, &occurrence, occurrence.recurrence_id->key()});
+      const Unit& unit = units_[winner->second];
+      if (overrides_of != winner->second) {
+        overrides.clear();
+        for (std::size_t index : unit.overrides) {
+          overrides.emplace(events_[index].recurrence_id->key(), index);
+        }
+        overrides_of = winner->second;
+      }
+      std::string recurrence = occurrence.recurrence_id->key();
+      const auto override_event = overrides.find(recurrence);
+      const std::size_t source =
+          override_event != overrides.end() ? override_event->second : unit.main;
+      occurrence_items_.push_back({winner->second, &occurrence, std::move(recurrence), source});
     }
     const std::size_t count = item_count();
     sets_ = extend(std::move(sets_), count);
@@ -510,57 +551,145 @@ class Deduplicator {
     sides.reserve(records.size());
     for (std::size_t item : records) sides.push_back(side_of(item));
 
-    // (local day, word) -> records, for every word of the title.
+    // (local day, word) -> records, for every word of the title: one sorted array of entries
+    // and the range of each key.
     constexpr std::int64_t kDayOffset = std::int64_t{1} << 22;
-    const auto posting_key = [](std::int64_t day, std::uint32_t word) {
-      return (static_cast<std::uint64_t>(day + kDayOffset) << 32) | word;
+    const auto posting_key = [](std::int64_t day, std::uint32_t word, bool all_day) {
+      return (static_cast<std::uint64_t>(day + kDayOffset) << 33) |
+             (static_cast<std::uint64_t>(word) << 1) | (all_day ? 1u : 0u);
     };
-    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> postings;
-    postings.reserve(records.size() * 3);
-    std::vector<const std::vector<std::uint32_t>*> word_lists(records.size());
+    // A list per (local day, title word, all-day or timed), each sorted by start: a timed
+    // event only looks at timed copies starting within the hour around it, so the work per
+    // event stays flat however many events a day holds.
+    struct Entry {
+      std::uint64_t key = 0;
+      std::int64_t start = 0;
+      std::uint32_t record = 0;
+      std::uint32_t title_size = 0;
+      bool operator<(const Entry& other) const {
+        return std::tie(key, start, record) < std::tie(other.key, other.start, other.record);
+      }
+    };
+    std::vector<Entry> entries;
+    entries.reserve(records.size() * 4);
     for (std::size_t r = 0; r < records.size(); ++r) {
-      const std::vector<std::uint32_t>& words = word_ids_of(records[r]);
-      word_lists[r] = &words;
-      for (std::uint32_t word : words) {
-        postings[posting_key(sides[r].first_day, word)].push_back(static_cast<std::uint32_t>(r));
+      const MatchSide& side = sides[r];
+      for (std::uint32_t word : side.keys->title) {
+        entries.push_back({posting_key(side.first_day, word, side.all_day), side.start,
+                           static_cast<std::uint32_t>(r),
+                           static_cast<std::uint32_t>(side.keys->title.size())});
       }
     }
+    std::sort(entries.begin(), entries.end());
+    // Where each list starts and ends, in an open-addressing table (one probe or two per
+    // look-up; std::unordered_map's nodes cost a cache miss each).
+    struct Slot {
+      std::uint64_t key = 0;  // 0: empty (a real key has the day offset in its high bits)
+      std::uint32_t begin = 0;
+      std::uint32_t end = 0;
+    };
+    std::size_t capacity = 16;
+    while (capacity < entries.size() * 2) capacity *= 2;
+    std::vector<Slot> slots(capacity);
+    const auto slot_of = [&](std::uint64_t key) {
+      std::size_t at =
+          static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 20) & (capacity - 1);
+      while (slots[at].key != 0 && slots[at].key != key) at = (at + 1) & (capacity - 1);
+      return at;
+    };
+    for (std::size_t e = 0; e < entries.size();) {
+      std::size_t end = e;
+      while (end < entries.size() && entries[end].key == entries[e].key) ++end;
+      slots[slot_of(entries[e].key)] = {entries[e].key, static_cast<std::uint32_t>(e),
+                                        static_cast<std::uint32_t>(end)};
+      e = end;
+    }
+    // The entries of one list with a start in [from, to].
+    const auto find_list = [&](std::int64_t day, std::uint32_t word, bool all_day,
+                               std::int64_t from, std::int64_t to,
+                               std::pair<std::uint32_t, std::uint32_t>& list) {
+      const std::uint64_t key = posting_key(day, word, all_day);
+      const Slot& slot = slots[slot_of(key)];
+      if (slot.key != key) return false;
+      const auto first = entries.begin() + slot.begin;
+      const auto last = entries.begin() + slot.end;
+      const auto begin = std::lower_bound(first, last, Entry{key, from, 0, 0});
+      const auto end = std::upper_bound(begin, last, Entry{key, to, UINT32_MAX, 0});
+      if (begin == end) return false;
+      list = {static_cast<std::uint32_t>(begin - entries.begin()),
+              static_cast<std::uint32_t>(end - entries.begin())};
+      return true;
+    };
 
     std::vector<Candidate> accepted;
     std::vector<Candidate> near;
-    std::vector<std::uint32_t> seen_by(records.size(), UINT32_MAX);
-    std::vector<const std::vector<std::uint32_t>*> lists;
+    std::vector<std::uint16_t> shared_count(records.size(), 0);
+    std::vector<std::uint32_t> title_size(records.size(), 0);
+    std::vector<std::uint32_t> touched;
+    std::vector<std::pair<std::uint16_t, std::uint32_t>> candidates;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> lists;
+    constexpr std::int64_t kAny = std::numeric_limits<std::int64_t>::max() / 2;
     for (std::size_t r = 0; r < records.size(); ++r) {
+      const MatchSide& side = sides[r];
       lists.clear();
-      for (std::uint32_t word : *word_lists[r]) {
-        for (std::int64_t day = sides[r].first_day - 1; day <= sides[r].first_day + 1; ++day) {
-          const auto found = postings.find(posting_key(day, word));
-          if (found != postings.end()) lists.push_back(&found->second);
+      for (std::uint32_t word : side.keys->title) {
+        for (std::int64_t day = side.first_day - 1; day <= side.first_day + 1; ++day) {
+          std::pair<std::uint32_t, std::uint32_t> list;
+          // Timed copies: within the hour of a timed event, any time of an all-day one's day.
+          const std::int64_t from = side.all_day ? -kAny : side.start - kMaxStartGapSeconds;
+          const std::int64_t to = side.all_day ? kAny : side.start + kMaxStartGapSeconds;
+          if (find_list(day, word, false, from, to, list)) lists.push_back(list);
+          if (find_list(day, word, true, -kAny, kAny, list)) lists.push_back(list);
         }
       }
       // Rare words first: a real copy shares them, and the budget is spent on likely pairs.
-      std::sort(lists.begin(), lists.end(),
-                [](const auto* a, const auto* b) { return a->size() < b->size(); });
+      std::sort(lists.begin(), lists.end(), [](const auto& x, const auto& y) {
+        const std::uint32_t x_size = x.second - x.first;
+        const std::uint32_t y_size = y.second - y.first;
+        return x_size != y_size ? x_size < y_size : x.first < y.first;
+      });
+      // Count the title words each later record shares with this one; only those sharing at
+      // least half the words of the shorter title can be alike enough (kMinTitleSimilarity).
       std::size_t scanned = 0;
-      std::size_t compared = 0;
-      for (const std::vector<std::uint32_t>* list : lists) {
-        for (std::uint32_t s : *list) {
-          if (++scanned > kMaxScannedPerEvent || compared >= kMaxComparedPerEvent) break;
-          if (s <= r || seen_by[s] == r) continue;
-          seen_by[s] = static_cast<std::uint32_t>(r);
-          const std::size_t a = records[r];
-          const std::size_t b = records[s];
-          if (*units_[unit_of(a)].feed_id == *units_[unit_of(b)].feed_id) continue;
-          if (is_occurrence(a) && is_occurrence(b)) continue;
-          ++compared;
-          const Score score = score_pair(sides[r], sides[s]);
-          if (score.merges(input_.config.threshold)) {
-            accepted.push_back({a, b, score});
-          } else if (is_near_miss(score)) {
-            near.push_back({a, b, score});
+      touched.clear();
+      for (const auto& [begin, end] : lists) {
+        for (std::uint32_t e = begin; e < end && scanned < kMaxScannedPerEvent; ++e, ++scanned) {
+          const std::uint32_t s = entries[e].record;
+          if (s <= r) continue;
+          if (shared_count[s]++ == 0) {
+            touched.push_back(s);
+            title_size[s] = entries[e].title_size;
           }
         }
-        if (scanned > kMaxScannedPerEvent || compared >= kMaxComparedPerEvent) break;
+      }
+      candidates.clear();
+      for (std::uint32_t s : touched) {
+        const std::size_t shorter = std::min<std::size_t>(side.keys->title.size(), title_size[s]);
+        if (2 * shared_count[s] >= shorter) candidates.emplace_back(shared_count[s], s);
+        shared_count[s] = 0;
+      }
+      // The most alike first, then in record order; at most kMaxComparedPerEvent.
+      std::sort(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
+        return x.first != y.first ? x.first > y.first : x.second < y.second;
+      });
+      std::size_t compared = 0;
+      stats_.scanned += scanned;
+      stats_.touched += touched.size();
+      stats_.lists += lists.size();
+      for (const auto& [count, s] : candidates) {
+        if (compared >= kMaxComparedPerEvent) break;
+        const std::size_t a = records[r];
+        const std::size_t b = records[s];
+        if (feed_of(a) == feed_of(b)) continue;
+        if (is_occurrence(a) && is_occurrence(b)) continue;
+        ++compared;
+        ++stats_.compared;
+        const Score score = score_pair(sides[r], sides[s], words_);
+        if (score.merges(input_.config.threshold)) {
+          accepted.push_back({a, b, score});
+        } else if (is_near_miss(score)) {
+          near.push_back({a, b, score});
+        }
       }
     }
 
@@ -603,13 +732,6 @@ class Deduplicator {
       return score.total >= input_.config.threshold - input_.config.review_margin;
     }
     return score.veto != Veto::kTitles && score.title >= kNearMissTitle;
-  }
-
-  const std::vector<std::uint32_t>& word_ids_of(std::size_t item) {
-    if (is_occurrence(item))
-      return keys_of(occurrence_source_event(occurrence_item(item))).word_ids;
-    const Unit& unit = units_[item];
-    return keys_of(unit.main != SIZE_MAX ? unit.main : unit.overrides.front()).word_ids;
   }
 
   // ---- output
@@ -778,7 +900,7 @@ class Deduplicator {
   void emit_joined_occurrence(const Cluster& cluster, const std::string& series_uid) {
     const OccurrenceItem& item = occurrence_item(cluster.occurrence);
     const Unit& series = units_[item.unit];
-    const std::size_t source = occurrence_source_event(item);
+    const std::size_t source = item.source_event;
     core::Event base = events_[source];
     if (source == series.main) {
       base.rrule.clear();
@@ -837,23 +959,29 @@ class Deduplicator {
 
   void sort_output() {
     std::vector<MergedEvent>& events = result_.events;
-    std::vector<std::pair<std::int64_t, std::size_t>> keys;
+    struct Key {
+      std::int64_t start = 0;
+      std::int64_t recurrence = 0;  // the RECURRENCE-ID's sort seconds; series first
+      std::size_t index = 0;
+    };
+    std::vector<Key> keys;
     keys.reserve(events.size());
     for (std::size_t i = 0; i < events.size(); ++i) {
-      keys.emplace_back(events[i].event.start.sort_seconds(), i);
+      const core::Event& event = events[i].event;
+      keys.push_back({event.start.sort_seconds(),
+                      event.recurrence_id ? event.recurrence_id->sort_seconds()
+                                          : std::numeric_limits<std::int64_t>::min(),
+                      i});
     }
-    std::vector<std::string> recurrence(events.size());
-    for (std::size_t i = 0; i < events.size(); ++i)
-      recurrence[i] = core::recurrence_key(events[i].event);
-    std::sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
-      const core::Event& x = events[a.second].event;
-      const core::Event& y = events[b.second].event;
-      return std::tie(a.first, x.uid, recurrence[a.second], x.feed_id) <
-             std::tie(b.first, y.uid, recurrence[b.second], y.feed_id);
+    std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+      const core::Event& x = events[a.index].event;
+      const core::Event& y = events[b.index].event;
+      return std::tie(a.start, x.uid, a.recurrence, x.feed_id) <
+             std::tie(b.start, y.uid, b.recurrence, y.feed_id);
     });
     std::vector<MergedEvent> ordered;
     ordered.reserve(events.size());
-    for (const auto& key : keys) ordered.push_back(std::move(events[key.second]));
+    for (const Key& key : keys) ordered.push_back(std::move(events[key.index]));
     events = std::move(ordered);
   }
 
@@ -866,12 +994,23 @@ class Deduplicator {
   std::vector<Unit> units_;
   std::vector<OccurrenceItem> occurrence_items_;
   std::unordered_map<std::string, std::size_t> item_by_key_;
-  std::unordered_map<std::size_t, Keys> keys_;
-  std::unordered_map<std::string, std::uint32_t> word_ids_;
+  WordTable words_;
+  std::vector<std::uint32_t> pool_;  // the word ids keys_ point into
+  std::vector<MatchKeys> keys_;      // by event index
   DisjointSets sets_;
   std::vector<ClusterFacts> facts_;
   std::unordered_set<std::size_t> claimed_overrides_;
   DedupResult result_;
+  struct {
+    std::size_t lists = 0, scanned = 0, touched = 0, compared = 0;
+  } stats_;
+
+ public:
+  void print_stats() const {
+    if (std::getenv("CONCERTO_DEDUP_TIMING") == nullptr) return;
+    std::fprintf(stderr, "dedup lists %zu scanned %zu touched %zu compared %zu\n", stats_.lists,
+                 stats_.scanned, stats_.touched, stats_.compared);
+  }
 };
 
 }  // namespace

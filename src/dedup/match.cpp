@@ -21,48 +21,55 @@ bool one_edit_apart(std::string_view a, std::string_view b) {
   return a.substr(i) == b.substr(i + 1);
 }
 
-// Two different words that count as one: a typo in a word of five letters or more (shorter
-// ones one letter apart are often different words), or a short extension of a word of four
-// letters or more ("vote"/"votez", "nante"/"nantaise" no: three letters at most).
+// Two different title words that count as one: a typo in a word of seven letters or more, an
+// extension of one or two letters of a word of four letters or more ("vote"/"votez"), or one
+// stem. City names one letter apart ("Cannes"/"Vannes", "Nantes"/"Nanterre") stay different.
 bool alike_words(std::string_view a, std::string_view b) {
   if (a.size() > b.size()) std::swap(a, b);
-  if (a.size() >= 4 && b.size() - a.size() <= 3 && b.substr(0, a.size()) == a) return true;
-  return a.size() >= 5 && one_edit_apart(a, b);
+  if (a.size() >= 4 && b.size() - a.size() <= 2 && b.substr(0, a.size()) == a) return true;
+  // One stem, two endings: "evaluer"/"evaluation", "democratie"/"democratique"; not
+  // "transition"/"transport" (the common part is too short a share of the shorter word).
+  std::size_t common = 0;
+  while (common < a.size() && a[common] == b[common]) ++common;
+  if (common >= 5 && common * 10 >= a.size() * 7) return true;
+  return a.size() >= 7 && one_edit_apart(a, b);
 }
 
-// Words two sorted, unique lists share, alike words (alike_words) among the rest counted too.
-std::size_t shared_words(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+// Words two sorted id lists share; with `words`, alike words among the rest count too.
+std::size_t shared_words(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b,
+                         const WordTable* words) {
+  constexpr std::size_t kMaxUnmatched = 16;  // beyond, only exact words count
   std::size_t shared = 0;
-  std::vector<std::string_view> only_a;
-  std::vector<std::string_view> only_b;
-  auto x = a.begin();
-  auto y = b.begin();
-  while (x != a.end() && y != b.end()) {
-    if (*x == *y) {
+  std::uint32_t only_a[kMaxUnmatched];
+  std::uint32_t only_b[kMaxUnmatched];
+  std::size_t na = 0;
+  std::size_t nb = 0;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
       ++shared;
-      ++x;
-      ++y;
-    } else if (*x < *y) {
-      if (x->size() >= 4) only_a.push_back(*x);
-      ++x;
+      ++i;
+      ++j;
+    } else if (j == b.size() || (i < a.size() && a[i] < b[j])) {
+      if (na < kMaxUnmatched) only_a[na++] = a[i];
+      ++i;
     } else {
-      if (y->size() >= 4) only_b.push_back(*y);
-      ++y;
+      if (nb < kMaxUnmatched) only_b[nb++] = b[j];
+      ++j;
     }
   }
-  for (; x != a.end(); ++x) {
-    if (x->size() >= 4) only_a.push_back(*x);
-  }
-  for (; y != b.end(); ++y) {
-    if (y->size() >= 4) only_b.push_back(*y);
-  }
-  for (std::string_view word : only_a) {
-    const auto typo = std::find_if(only_b.begin(), only_b.end(), [&](std::string_view other) {
-      return alike_words(word, other);
-    });
-    if (typo != only_b.end()) {
-      ++shared;
-      only_b.erase(typo);
+  if (words == nullptr || na == 0 || nb == 0) return shared;
+  bool used[kMaxUnmatched] = {};
+  for (std::size_t x = 0; x < na; ++x) {
+    const std::string_view word = words->word(only_a[x]);
+    if (word.size() < 4) continue;
+    for (std::size_t y = 0; y < nb; ++y) {
+      if (!used[y] && alike_words(word, words->word(only_b[y]))) {
+        used[y] = true;
+        ++shared;
+        break;
+      }
     }
   }
   return shared;
@@ -70,16 +77,15 @@ std::size_t shared_words(const std::vector<std::string>& a, const std::vector<st
 
 // Dice on words, raised toward containment when the shorter title has two words or more: a
 // subtitle added by one partner ("Rencontres nationales : agir ensemble") keeps them alike.
-double title_similarity(const TitleKey& a, const TitleKey& b) {
-  if (a.words.empty() || b.words.empty()) return 0;
-  const double shared = static_cast<double>(shared_words(a.words, b.words));
-  const double dice = 2 * shared / static_cast<double>(a.words.size() + b.words.size());
-  const std::size_t shorter = std::min(a.words.size(), b.words.size());
+double title_similarity(const MatchKeys& a, const MatchKeys& b, const WordTable& words) {
+  if (a.title.empty() || b.title.empty()) return 0;
+  const double shared = static_cast<double>(shared_words(a.title, b.title, &words));
+  const double dice = 2 * shared / static_cast<double>(a.title.size() + b.title.size());
+  const std::size_t shorter = std::min(a.title.size(), b.title.size());
   if (shorter < 2) return dice;
   return std::max(dice, 0.9 * shared / static_cast<double>(shorter));
 }
 
-// A copy without an end (RSS items often have none) overlaps whatever starts near it.
 bool overlaps(const MatchSide& a, const MatchSide& b) {
   if (a.end <= a.start || b.end <= b.start) return true;
   return a.start < b.end && b.start < a.end;
@@ -112,14 +118,15 @@ double time_similarity(const MatchSide& a, const MatchSide& b, Veto& veto) {
   return 0;
 }
 
-// 0.5 when a side gives no place: nothing for or against.
-double place_similarity(const PlaceKey& a, const PlaceKey& b, Veto& veto) {
-  if (a.empty() || b.empty()) return 0.5;
-  if (a.words.empty() || b.words.empty()) {
-    if (a.online && b.online) return 1;
+// 0.5 when a side gives no place: nothing for or against. Places compare exact words only.
+double place_similarity(const MatchKeys& a, const MatchKeys& b, Veto& veto) {
+  if (!a.has_place() || !b.has_place()) return 0.5;
+  if (a.place.empty() || b.place.empty()) {
+    // Both online: many events are, so it says less than one room.
+    if (a.online && b.online) return 0.6;
     return 0.25;  // online and in a room: hybrid events exist, but it counts against
   }
-  const std::size_t shared = shared_words(a.words, b.words);
+  const std::size_t shared = shared_words(a.place, b.place, nullptr);
   if (shared == 0) {
     // "En ligne et en mairie" against "Nantes" says little; two rooms sharing nothing do.
     if (a.online || b.online) return 0.25;
@@ -127,7 +134,7 @@ double place_similarity(const PlaceKey& a, const PlaceKey& b, Veto& veto) {
     return 0;
   }
   return static_cast<double>(shared) /
-         static_cast<double>(std::min(a.words.size(), b.words.size()));
+         static_cast<double>(std::min(a.place.size(), b.place.size()));
 }
 
 std::int64_t local_day(const core::EventTime& time, const core::TimeZone& zone) {
@@ -165,11 +172,50 @@ std::string describe(const Score& score) {
   return text;
 }
 
-MatchSide match_side(const TitleKey& title, const PlaceKey& place, const core::EventTime& start,
+std::uint32_t WordTable::intern(std::string_view word) {
+  if (const auto found = ids_.find(word); found != ids_.end()) return found->second;
+  const std::string_view stored = storage_.emplace_back(word);
+  const auto id = static_cast<std::uint32_t>(words_.size());
+  words_.push_back(stored);
+  ids_.emplace(stored, id);
+  return id;
+}
+
+KeyOffsets fold_keys(std::string_view title, std::string_view place, WordTable& words,
+                     std::vector<std::uint32_t>& pool) {
+  const auto append_sorted = [&](const std::vector<std::string>& list, std::uint32_t& begin,
+                                 std::uint32_t& size) {
+    begin = static_cast<std::uint32_t>(pool.size());
+    for (const std::string& word : list) pool.push_back(words.intern(word));
+    std::sort(pool.begin() + begin, pool.end());
+    size = static_cast<std::uint32_t>(pool.size() - begin);
+  };
+  KeyOffsets offsets;
+  const TitleKey title_key = fold_title(title);
+  append_sorted(title_key.words, offsets.title_begin, offsets.title_size);
+  if (!title_key.part_numbers.empty())
+    offsets.part = 1 + words.intern(title_key.part_numbers.front());
+  const PlaceKey place_key = fold_place(place);
+  append_sorted(place_key.words, offsets.place_begin, offsets.place_size);
+  offsets.online = place_key.online;
+  return offsets;
+}
+
+MatchKeys keys_in(const KeyOffsets& offsets, const std::vector<std::uint32_t>& pool) {
+  MatchKeys keys;
+  keys.title =
+      std::span<const std::uint32_t>(pool.data() + offsets.title_begin, offsets.title_size);
+  keys.place =
+      std::span<const std::uint32_t>(pool.data() + offsets.place_begin, offsets.place_size);
+  keys.part = offsets.part;
+  keys.online = offsets.online;
+  return keys;
+}
+
+MatchSide match_side(const MatchKeys& keys, const core::EventTime& start,
                      const core::EventTime& end, const core::TimeZone& site_zone) {
   MatchSide side;
-  side.title = &title;
-  side.place = &place;
+  side.keys = &keys;
   side.all_day = start.all_day;
   side.start = start.sort_seconds();
   side.end = std::max(end.sort_seconds(), side.start);
@@ -190,17 +236,16 @@ MatchSide match_side(const TitleKey& title, const PlaceKey& place, const core::E
   return side;
 }
 
-Score score_pair(const MatchSide& a, const MatchSide& b) {
+Score score_pair(const MatchSide& a, const MatchSide& b, const WordTable& words) {
   Score score;
-  score.title = title_similarity(*a.title, *b.title);
+  score.title = title_similarity(*a.keys, *b.keys, words);
   score.time = time_similarity(a, b, score.veto);
   Veto place_veto = Veto::kNone;
-  score.place = place_similarity(*a.place, *b.place, place_veto);
+  score.place = place_similarity(*a.keys, *b.keys, place_veto);
   score.total = kTitleWeight * score.title + kTimeWeight * score.time + kPlaceWeight * score.place;
   // The most telling veto first: numbered parts, then times, places, titles.
   // The first number is the part ("session 1/2" is part 1, like "session #1").
-  if (!a.title->part_numbers.empty() && !b.title->part_numbers.empty() &&
-      a.title->part_numbers.front() != b.title->part_numbers.front()) {
+  if (a.keys->part != 0 && b.keys->part != 0 && a.keys->part != b.keys->part) {
     score.veto = Veto::kPartNumbers;
   } else if (score.veto == Veto::kNone && place_veto != Veto::kNone) {
     score.veto = place_veto;

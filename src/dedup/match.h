@@ -3,7 +3,12 @@
 // part, a time part and a place part, weighted, with vetoes that no score overrides.
 
 #include <cstdint>
+#include <deque>
+#include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "core/event.h"
 #include "core/time_zone.h"
@@ -48,11 +53,41 @@ struct Score {
 std::string describe(const Score& score);
 const char* to_string(Veto veto);
 
-// What the matcher knows of one side: its folded title and place (shared by the occurrences of
-// a series, so held by pointer) and its times.
+// Words are compared as ids: every word is interned once per run.
+class WordTable {
+ public:
+  std::uint32_t intern(std::string_view word);
+  std::string_view word(std::uint32_t id) const { return words_[id]; }
+
+ private:
+  std::unordered_map<std::string_view, std::uint32_t> ids_;
+  std::deque<std::string> storage_;  // stable addresses for the views
+  std::vector<std::string_view> words_;
+};
+
+// An event's title and place as sorted word ids (spans into a pool owned by the caller).
+struct MatchKeys {
+  std::span<const std::uint32_t> title;
+  std::span<const std::uint32_t> place;
+  std::uint32_t part = 0;  // 1 + the id of the first part number ("Atelier #2"); 0: none
+  bool online = false;     // the place is (also) online
+  bool has_place() const { return !place.empty() || online; }
+};
+
+// Folds and interns; appends the ids to `pool` and returns offsets that keys_in() turns into
+// spans once the pool stops growing.
+struct KeyOffsets {
+  std::uint32_t title_begin = 0, title_size = 0, place_begin = 0, place_size = 0, part = 0;
+  bool online = false;
+};
+KeyOffsets fold_keys(std::string_view title, std::string_view place, WordTable& words,
+                     std::vector<std::uint32_t>& pool);
+MatchKeys keys_in(const KeyOffsets& offsets, const std::vector<std::uint32_t>& pool);
+
+// What the matcher knows of one side: its keys (shared by the occurrences of a series, so held
+// by pointer) and its times.
 struct MatchSide {
-  const TitleKey* title = nullptr;
-  const PlaceKey* place = nullptr;
+  const MatchKeys* keys = nullptr;
   bool all_day = false;
   std::int64_t start = 0;  // EventTime::sort_seconds of the start and end
   std::int64_t end = 0;
@@ -62,9 +97,9 @@ struct MatchSide {
   std::int64_t last_day = 0;
 };
 
-MatchSide match_side(const TitleKey& title, const PlaceKey& place, const core::EventTime& start,
+MatchSide match_side(const MatchKeys& keys, const core::EventTime& start,
                      const core::EventTime& end, const core::TimeZone& site_zone);
 
-Score score_pair(const MatchSide& a, const MatchSide& b);
+Score score_pair(const MatchSide& a, const MatchSide& b, const WordTable& words);
 
 }  // namespace concerto::dedup

@@ -10,6 +10,7 @@
 #include "core/civil_time.h"
 #include "core/text.h"
 #include "core/time_zone.h"
+#include "dedup/fold.h"
 #include "render/ics_line.h"
 #include "render/vtimezone.h"
 #include "render/writable_time.h"
@@ -122,7 +123,9 @@ class CalendarWriter {
     if (has_valid_end(event)) time_line("DTEND", event.end);
     if (event.recurrence_id) time_line("RECURRENCE-ID", *event.recurrence_id);
     line("SEQUENCE", "", std::to_string(std::max(event.sequence, 0)));
-    text_line("SUMMARY", event.summary);
+    text_line("SUMMARY", event.status == core::EventStatus::kCancelled
+                             ? with_cancelled_prefix(event.summary)
+                             : event.summary);
     if (!event.description.empty()) text_line("DESCRIPTION", event.description);
     if (!event.location.empty()) text_line("LOCATION", event.location);
     if (core::is_http_url(event.url)) line("URL", "", event.url);
@@ -141,6 +144,13 @@ class CalendarWriter {
     append_time_list("EXDATE", event.exdates);
     if (event.last_modified > 0) line("LAST-MODIFIED", "", utc_value(event.last_modified));
     line("END", "", "VEVENT");
+  }
+
+  // The partner may have said it already: "ANNULÉ - Balade urbaine".
+  std::string with_cancelled_prefix(const std::string& summary) const {
+    const std::string word = dedup::fold_text(info_.cancelled_prefix);
+    if (word.empty() || dedup::fold_text(summary).rfind(word, 0) == 0) return summary;
+    return info_.cancelled_prefix + summary;
   }
 
   std::string finish() const {

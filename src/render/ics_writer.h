@@ -18,6 +18,9 @@ struct CalendarInfo {
   std::int64_t refresh_seconds = 3600;  // REFRESH-INTERVAL and X-PUBLISHED-TTL
   std::int64_t now_utc = 0;             // DTSTAMP
   std::string uid_domain = "concerto";  // for events whose UID must be made up
+  // Put before the SUMMARY of a cancelled event: many calendar apps show a cancelled event of a
+  // subscription like any other, so the title has to say it. Empty: nothing is added.
+  std::string cancelled_prefix = "Annulé : ";
 };
 
 std::string render_ics(const std::vector<dedup::MergedEvent>& events, const CalendarInfo& info);

@@ -519,5 +519,26 @@ TEST(RenderIcs, MakesUpTheUidFromTheHashOfFeedStartAndSummary) {
               Contains("UID:" + expected + "@concerto"));
 }
 
+TEST(RenderIcs, SaysInTheTitleThatAnEventIsCancelled) {
+  core::Event cancelled = make_event("f", "c", day(2027, 4, 2), day(2027, 4, 3));
+  cancelled.summary = "Balade urbaine";
+  cancelled.status = core::EventStatus::kCancelled;
+  core::Event said_so = make_event("f", "s", day(2027, 4, 2), day(2027, 4, 3));
+  said_so.summary = "ANNULÉ - Conseil";
+  said_so.status = core::EventStatus::kCancelled;
+  core::Event confirmed = make_event("f", "k", day(2027, 4, 2), day(2027, 4, 3));
+  confirmed.summary = "Forum";
+  const std::vector<std::string> lines =
+      unfolded_lines(render_ics({merged(cancelled), merged(said_so), merged(confirmed)}, info()));
+  EXPECT_THAT(lines, Contains("SUMMARY:Annulé : Balade urbaine"));
+  EXPECT_THAT(lines, Contains("SUMMARY:ANNULÉ - Conseil"));  // not twice
+  EXPECT_THAT(lines, Contains("SUMMARY:Forum"));
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "STATUS:CANCELLED"), 2);
+  CalendarInfo english = info();
+  english.cancelled_prefix = "Cancelled: ";
+  EXPECT_THAT(unfolded_lines(render_ics({merged(cancelled)}, english)),
+              Contains("SUMMARY:Cancelled: Balade urbaine"));
+}
+
 }  // namespace
 }  // namespace concerto::render
