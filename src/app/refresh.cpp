@@ -114,6 +114,7 @@ class Refresher {
                   " events of the last good fetch are kept");
     }
 
+    const int previous_count = status.event_count;
     status.error.clear();
     status.consecutive_failures = 0;
     status.last_success = status.last_fetch;
@@ -133,7 +134,9 @@ class Refresher {
     if (auto stored = store_.replace_snapshot(feed.id, snapshot, status); !stored) {
       status.etag.clear();
       status.last_modified.clear();
-      status.event_count = 0;
+      // The previous events are still stored: their count stays (it guards against an empty
+      // export being taken for every event gone).
+      status.event_count = previous_count;
       return fail("cannot store the events: " + stored.error());
     }
     return result;

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <tuple>
 
 #include "core/civil_time.h"
 
@@ -143,8 +144,9 @@ std::vector<PairScore> review_list(const DedupResult& result, const store::Merge
     if (decided.count(key) != 0 || !listed.insert(key).second) continue;
     review.push_back(pair);
   }
-  std::stable_sort(review.begin(), review.end(), [](const PairScore& a, const PairScore& b) {
-    return a.score.total > b.score.total;
+  std::sort(review.begin(), review.end(), [](const PairScore& a, const PairScore& b) {
+    if (a.score.total != b.score.total) return a.score.total > b.score.total;
+    return std::tie(a.a, a.b) < std::tie(b.a, b.b);
   });
   return review;
 }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <string_view>
 #include <tuple>
@@ -187,12 +188,14 @@ core::Event merge_fields(core::Event base, const std::vector<Copy>& copies) {
     }
   }
   base.categories = std::move(categories);
-  // Cancelled when the organiser's copy says so, or every copy does.
+  // Cancelled when the organiser's copy says so (the one copy of the highest priority, above
+  // all others), or every copy does.
   const core::Event& top = *copies.front().event;
+  const bool top_is_organiser = copies[0].priority > copies[1].priority;
   const bool all_cancelled = std::all_of(copies.begin(), copies.end(), [](const Copy& copy) {
     return copy.event->status == core::EventStatus::kCancelled;
   });
-  if (top.status == core::EventStatus::kCancelled || all_cancelled) {
+  if ((top_is_organiser && top.status == core::EventStatus::kCancelled) || all_cancelled) {
     base.status = core::EventStatus::kCancelled;
     base.vanished_at = top.vanished_at;
   } else {
@@ -546,6 +549,10 @@ class Deduplicator {
       if (is_single(u) && !facts_[sets_.find(u)].has_series) records.push_back(u);
     }
     for (std::size_t item = units_.size(); item < item_count(); ++item) records.push_back(item);
+    // In rank order, not input order: the scan budget then spends the same way whatever order
+    // the store returned the events in.
+    std::sort(records.begin(), records.end(),
+              [&](std::size_t a, std::size_t b) { return item_before(a, b); });
 
     std::vector<MatchSide> sides;
     sides.reserve(records.size());
@@ -797,7 +804,23 @@ class Deduplicator {
     });
     std::unordered_set<std::string> taken;
     taken.reserve(top_level.size());
+    // A cluster holding the source whose own UID is the merged one keeps it (after a split, the
+    // partner that gave the UID first keeps it)...
     for (std::size_t c : top_level) {
+      Cluster& cluster = clusters[c];
+      for (std::size_t item : cluster.members) {
+        if (is_occurrence(item)) continue;
+        const auto found = remembered_uid_.find(core::source_key(ref_of(item)));
+        if (found != remembered_uid_.end() && *found->second == *units_[item].uid &&
+            taken.insert(*found->second).second) {
+          cluster.uid = *found->second;
+          break;
+        }
+      }
+    }
+    // ... then the other remembered UIDs go to the best-ranked cluster claiming them.
+    for (std::size_t c : top_level) {
+      if (!clusters[c].uid.empty()) continue;
       Cluster& cluster = clusters[c];
       for (std::size_t item : cluster.members) {
         if (is_occurrence(item)) continue;
@@ -882,16 +905,27 @@ class Deduplicator {
       merged.sources = sources_of(cluster);
       push(std::move(merged), copies);
     }
-    // The overrides of the unit whose times are used (its series and overrides go together).
-    for (std::size_t index : timing_unit.overrides) {
-      if (claimed_overrides_.count(index) != 0) continue;
+    // Overrides: for each RECURRENCE-ID the best-ranked unit's (an organiser may publish only
+    // the override that cancels one session of a partner's series).
+    std::map<std::string, std::pair<std::size_t, std::size_t>> overrides;  // key -> unit, event
+    for (std::size_t item : cluster.members) {
+      if (is_occurrence(item)) continue;
+      for (std::size_t index : units_[item].overrides) {
+        if (claimed_overrides_.count(index) != 0) continue;
+        // Members are best-ranked first: the first unit to give a key keeps it.
+        overrides.emplace(events_[index].recurrence_id->key(), std::pair(item, index));
+      }
+    }
+    for (const auto& [key, override_of] : overrides) {
+      const Unit& unit = units_[override_of.first];
       MergedEvent merged;
-      merged.event = events_[index];
+      merged.event = events_[override_of.second];
       merged.event.uid = cluster.uid;
+      // The stored occurrences are the timing unit's; the JSON finds the override by its key.
+      merged.event.feed_id = *timing_unit.feed_id;
       merged.source_uid = *timing_unit.uid;
-      merged.sources.push_back(
-          {*timing_unit.feed_id, *timing_unit.uid, merged.event.recurrence_id->key()});
-      push(std::move(merged), {{&events_[index], timing_unit.priority}});
+      merged.sources.push_back({*unit.feed_id, *unit.uid, key});
+      push(std::move(merged), {{&events_[override_of.second], unit.priority}});
     }
   }
 

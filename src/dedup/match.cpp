@@ -126,6 +126,15 @@ double place_similarity(const MatchKeys& a, const MatchKeys& b, Veto& veto) {
     if (a.online && b.online) return 0.6;
     return 0.25;  // online and in a room: hybrid events exist, but it counts against
   }
+  // Two towns named, neither found in the other place: "Salle des fêtes, Nantes" is not
+  // "Salle des fêtes, Rezé".
+  const auto town_in = [](const MatchKeys& town_of, const MatchKeys& other) {
+    return shared_words(town_of.town, other.place, nullptr) > 0;
+  };
+  if (!a.town.empty() && !b.town.empty() && !town_in(a, b) && !town_in(b, a)) {
+    veto = Veto::kPlaces;
+    return 0;
+  }
   const std::size_t shared = shared_words(a.place, b.place, nullptr);
   if (shared == 0) {
     // "En ligne et en mairie" against "Nantes" says little; two rooms sharing nothing do.
@@ -159,6 +168,8 @@ const char* to_string(Veto veto) {
       return "dates differ";
     case Veto::kPlaces:
       return "places differ";
+    case Veto::kMarkers:
+      return "numbers or quarters in the titles differ";
   }
   return "";
 }
@@ -181,32 +192,66 @@ std::uint32_t WordTable::intern(std::string_view word) {
   return id;
 }
 
+namespace {
+
+// Quarters of a town that name different events of one slot ("Conseil de quartier Nord").
+constexpr std::string_view kQuarterWords[] = {"centre", "east",  "est", "nord", "north",
+                                              "ouest",  "south", "sud", "west"};
+
+bool is_marker(std::string_view word) {
+  if (!word.empty() &&
+      std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return word.size() <= 3;  // not a postcode or a year (years are folded away already)
+  }
+  return std::find(std::begin(kQuarterWords), std::end(kQuarterWords), word) !=
+         std::end(kQuarterWords);
+}
+
+}  // namespace
+
 KeyOffsets fold_keys(std::string_view title, std::string_view place, WordTable& words,
                      std::vector<std::uint32_t>& pool) {
   const auto append_sorted = [&](const std::vector<std::string>& list, std::uint32_t& begin,
-                                 std::uint32_t& size) {
+                                 std::uint32_t& size, bool markers_only) {
     begin = static_cast<std::uint32_t>(pool.size());
-    for (const std::string& word : list) pool.push_back(words.intern(word));
+    for (const std::string& word : list) {
+      if (pool.size() - begin >= kMaxKeyWords) break;
+      if (!markers_only || is_marker(word)) pool.push_back(words.intern(word));
+    }
     std::sort(pool.begin() + begin, pool.end());
+    pool.erase(std::unique(pool.begin() + begin, pool.end()), pool.end());
     size = static_cast<std::uint32_t>(pool.size() - begin);
   };
   KeyOffsets offsets;
   const TitleKey title_key = fold_title(title);
-  append_sorted(title_key.words, offsets.title_begin, offsets.title_size);
-  if (!title_key.part_numbers.empty())
+  append_sorted(title_key.words, offsets.title_begin, offsets.title_size, false);
+  append_sorted(title_key.words, offsets.markers_begin, offsets.markers_size, true);
+  if (!title_key.part_numbers.empty()) {
     offsets.part = 1 + words.intern(title_key.part_numbers.front());
+  }
   const PlaceKey place_key = fold_place(place);
-  append_sorted(place_key.words, offsets.place_begin, offsets.place_size);
+  append_sorted(place_key.words, offsets.place_begin, offsets.place_size, false);
   offsets.online = place_key.online;
+  // The town: the last part after a comma (or a line break), when there are two parts or more.
+  const std::size_t cut = place.find_last_of(",\n");
+  if (cut != std::string_view::npos) {
+    append_sorted(fold_place(place.substr(cut + 1)).words, offsets.town_begin, offsets.town_size,
+                  false);
+  } else {
+    offsets.town_begin = static_cast<std::uint32_t>(pool.size());
+  }
   return offsets;
 }
 
 MatchKeys keys_in(const KeyOffsets& offsets, const std::vector<std::uint32_t>& pool) {
+  const auto span = [&pool](std::uint32_t begin, std::uint32_t size) {
+    return std::span<const std::uint32_t>(pool.data() + begin, size);
+  };
   MatchKeys keys;
-  keys.title =
-      std::span<const std::uint32_t>(pool.data() + offsets.title_begin, offsets.title_size);
-  keys.place =
-      std::span<const std::uint32_t>(pool.data() + offsets.place_begin, offsets.place_size);
+  keys.title = span(offsets.title_begin, offsets.title_size);
+  keys.place = span(offsets.place_begin, offsets.place_size);
+  keys.town = span(offsets.town_begin, offsets.town_size);
+  keys.markers = span(offsets.markers_begin, offsets.markers_size);
   keys.part = offsets.part;
   keys.online = offsets.online;
   return keys;
@@ -247,6 +292,10 @@ Score score_pair(const MatchSide& a, const MatchSide& b, const WordTable& words)
   // The first number is the part ("session 1/2" is part 1, like "session #1").
   if (a.keys->part != 0 && b.keys->part != 0 && a.keys->part != b.keys->part) {
     score.veto = Veto::kPartNumbers;
+  } else if (!a.keys->markers.empty() && !b.keys->markers.empty() &&
+             !std::equal(a.keys->markers.begin(), a.keys->markers.end(), b.keys->markers.begin(),
+                         b.keys->markers.end())) {
+    score.veto = Veto::kMarkers;
   } else if (score.veto == Veto::kNone && place_veto != Veto::kNone) {
     score.veto = place_veto;
   } else if (score.veto == Veto::kNone && score.title < kMinTitleSimilarity) {

@@ -37,7 +37,8 @@ enum class Veto {
   kPartNumbers,  // "Atelier #1" / "Atelier #2"
   kTimes,        // timed copies more than an hour apart, or not overlapping
   kDates,        // no common day
-  kPlaces,       // both give a place and they share nothing
+  kPlaces,       // both give a place and they share nothing, or name different towns
+  kMarkers,      // "Réunion 1" / "Réunion 2", "quartier Nord" / "quartier Sud"
 };
 
 struct Score {
@@ -69,6 +70,11 @@ class WordTable {
 struct MatchKeys {
   std::span<const std::uint32_t> title;
   std::span<const std::uint32_t> place;
+  // The last comma-separated part of a place of two parts or more ("…, 44000 Nantes"): its town.
+  std::span<const std::uint32_t> town;
+  // Title words that tell two events of one slot apart: plain numbers ("Réunion 2") and
+  // quarters ("Nord", "Sud"); two titles that both have some must have the same.
+  std::span<const std::uint32_t> markers;
   std::uint32_t part = 0;  // 1 + the id of the first part number ("Atelier #2"); 0: none
   bool online = false;     // the place is (also) online
   bool has_place() const { return !place.empty() || online; }
@@ -77,9 +83,12 @@ struct MatchKeys {
 // Folds and interns; appends the ids to `pool` and returns offsets that keys_in() turns into
 // spans once the pool stops growing.
 struct KeyOffsets {
-  std::uint32_t title_begin = 0, title_size = 0, place_begin = 0, place_size = 0, part = 0;
+  std::uint32_t title_begin = 0, title_size = 0, place_begin = 0, place_size = 0;
+  std::uint32_t town_begin = 0, town_size = 0, markers_begin = 0, markers_size = 0, part = 0;
   bool online = false;
 };
+// Words kept of one title or place: beyond, a hostile line costs no more.
+inline constexpr std::size_t kMaxKeyWords = 64;
 KeyOffsets fold_keys(std::string_view title, std::string_view place, WordTable& words,
                      std::vector<std::uint32_t>& pool);
 MatchKeys keys_in(const KeyOffsets& offsets, const std::vector<std::uint32_t>& pool);

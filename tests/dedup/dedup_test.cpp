@@ -431,6 +431,84 @@ TEST(Deduplicate, ADenseDayStaysBounded) {
   EXPECT_LT(result.events.size(), 6000u);
 }
 
+TEST(Deduplicate, DifferentTownsQuartersAndNumbersOfOneSlotStayApart) {
+  Scenario run;
+  run.events = {
+      event("a", "1", "Conseil municipal", paris(2027, 6, 1, 18), "Salle des fêtes, Nantes"),
+      event("b", "2", "Conseil municipal", paris(2027, 6, 1, 18), "Salle des fêtes, Rezé"),
+      event("a", "3", "Conseil municipal", paris(2027, 6, 2, 18), "Hôtel de ville, Nantes"),
+      event("b", "4", "Conseil municipal", paris(2027, 6, 2, 18), "Mantes"),
+      event("a", "5", "Visite guidée du quartier Nord", paris(2027, 6, 3, 10), "Lille"),
+      event("b", "6", "Visite guidée du quartier Sud", paris(2027, 6, 3, 10), "Lille"),
+      event("a", "7", "Réunion 1 : diagnostic", paris(2027, 6, 4, 18), "Lille"),
+      event("b", "8", "Réunion 2 : diagnostic", paris(2027, 6, 4, 18), "Lille"),
+  };
+  const DedupResult& result = run.go();
+  EXPECT_EQ(result.events.size(), 8u) << ::testing::PrintToString(summaries(result));
+  // A venue of the town and the town alone are one place.
+  Scenario same;
+  same.events = {
+      event("a", "1", "Conseil municipal", paris(2027, 6, 1, 18), "Salle des fêtes, Nantes"),
+      event("b", "2", "Conseil municipal", paris(2027, 6, 1, 18), "Nantes")};
+  EXPECT_EQ(same.go().events.size(), 1u);
+}
+
+TEST(Deduplicate, AnOrganisersOverrideOfAPartnersSeriesIsKept) {
+  Scenario run;
+  core::Event series = event("partner", "S", "Permanence", paris(2026, 10, 5, 17), "Lyon");
+  series.rrule = "FREQ=WEEKLY;COUNT=3";
+  core::Event cancel_one = series;
+  cancel_one.feed_id = "organiser";
+  cancel_one.rrule.clear();
+  cancel_one.recurrence_id = paris(2026, 10, 12, 17);
+  cancel_one.start = paris(2026, 10, 12, 17);
+  cancel_one.status = core::EventStatus::kCancelled;
+  run.events = {series, cancel_one};
+  run.priority = {{"organiser", 10}, {"partner", 1}};
+  const DedupResult& result = run.go();
+  ASSERT_EQ(result.events.size(), 2u);
+  const auto override_event = std::find_if(
+      result.events.begin(), result.events.end(),
+      [](const MergedEvent& merged) { return merged.event.recurrence_id.has_value(); });
+  ASSERT_NE(override_event, result.events.end());
+  EXPECT_EQ(override_event->event.status, core::EventStatus::kCancelled);
+  EXPECT_EQ(override_event->event.uid, "S");
+  EXPECT_EQ(override_event->sources.front().feed_id, "organiser");
+}
+
+TEST(Deduplicate, WithoutAnOrganiserOneCancelledCopyDoesNotCancel) {
+  for (const auto& [first, second] :
+       std::vector<std::pair<std::string, std::string>>{{"agenda-a", "zz"}, {"zz", "agenda-a"}}) {
+    Scenario run;
+    core::Event cancelled = event(first, "1", "Débat public", paris(2027, 9, 9, 14), "Lille");
+    cancelled.status = core::EventStatus::kCancelled;
+    run.events = {cancelled, event(second, "2", "Débat public", paris(2027, 9, 9, 14), "Lille")};
+    ASSERT_EQ(run.go().events.size(), 1u);
+    EXPECT_EQ(run.result.events[0].event.status, core::EventStatus::kConfirmed) << first;
+  }
+}
+
+TEST(Deduplicate, AfterASplitTheSourceThatGaveTheUidKeepsIt) {
+  Scenario run;
+  run.priority = {{"organiser", 10}, {"partner", 1}};
+  const core::Event partner = event("partner", "b", "Forum citoyen", paris(2027, 6, 1, 18), "Lyon");
+  const core::Event organiser =
+      event("organiser", "a", "Forum citoyen", paris(2027, 6, 1, 18), "Lyon");
+  run.events = {partner};
+  run.go();
+  run.remember();
+  run.events = {partner, organiser};
+  EXPECT_THAT(uids(run.go()), ElementsAre("b"));
+  run.remember();
+  auto split = split_decisions(run.result, "b", std::nullopt, 1);
+  ASSERT_TRUE(split.ok());
+  run.memory.decisions = *split;
+  EXPECT_THAT(uids(run.go()), UnorderedElementsAre("a", "b"));
+  const MergedEvent* kept = find_merged(run.result, "b");
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->sources.front().feed_id, "partner");
+}
+
 TEST(Deduplicate, NothingGivesNothing) {
   Scenario run;
   EXPECT_TRUE(run.go().events.empty());
