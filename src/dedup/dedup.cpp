@@ -244,6 +244,7 @@ class Deduplicator {
     read_decisions();
     join_same_uids();
     apply_join_decisions(/*occurrences=*/false);
+    match_series();
     clock.lap("same uid");
     add_occurrence_items();
     apply_join_decisions(/*occurrences=*/true);
@@ -377,14 +378,17 @@ class Deduplicator {
   // ---- joining
 
   // Joins the clusters of two items when allowed; true when they are (now) one.
-  bool join(std::size_t a, std::size_t b, bool forced) {
+  // `series`: two series (the same rule from the same start) may join each other.
+  bool join(std::size_t a, std::size_t b, bool forced, bool series = false) {
     std::size_t ra = sets_.find(a);
     std::size_t rb = sets_.find(b);
     if (ra == rb) return true;
     ClusterFacts& fa = facts_[ra];
     ClusterFacts& fb = facts_[rb];
     if (!forced) {
-      if (fa.has_series || fb.has_series) return false;
+      if (series ? !(fa.has_series && fb.has_series) : (fa.has_series || fb.has_series)) {
+        return false;
+      }
       if (fa.has_occurrence && fb.has_occurrence) return false;
       for (const std::string* feed : fa.feeds) {
         for (const std::string* other : fb.feeds) {
@@ -534,13 +538,62 @@ class Deduplicator {
     return bigger;
   }
 
-  // ---- fuzzy matching: single events against single events and occurrences of series
+  // ---- fuzzy matching: series against series with the same rule and start
 
   struct Candidate {
     std::size_t a = 0;
     std::size_t b = 0;
     Score score;
   };
+
+  // Two partners listing one weekly meeting as a series each: one series. Only series with
+  // the same rule (its parts in any order) from the same start are compared.
+  void match_series() {
+    std::map<std::pair<std::string, std::int64_t>, std::vector<std::size_t>> groups;
+    for (std::size_t u = 0; u < units_.size(); ++u) {
+      if (!is_series(u)) continue;
+      const core::Event& event = events_[units_[u].main];
+      std::vector<std::string> parts = core::split(core::ascii_upper(event.rrule), ';');
+      std::sort(parts.begin(), parts.end());
+      std::string rule = core::join(parts, ";");
+      for (const core::EventTime& time : event.rdates) rule += "|" + time.key();
+      groups[{std::move(rule), event.start.sort_seconds()}].push_back(u);
+    }
+    std::vector<Candidate> accepted;
+    for (auto& [key, group] : groups) {
+      if (group.size() < 2) continue;
+      std::sort(group.begin(), group.end(),
+                [&](std::size_t a, std::size_t b) { return units_[a].rank < units_[b].rank; });
+      // A few copies of one series at most; a huge group costs no more than this.
+      const std::size_t count = std::min<std::size_t>(group.size(), kMaxComparedPerEvent);
+      for (std::size_t i = 0; i < count; ++i) {
+        for (std::size_t j = i + 1; j < count; ++j) {
+          if (units_[group[i]].feed == units_[group[j]].feed) continue;
+          const Score score = score_pair(side_of(group[i]), side_of(group[j]), words_);
+          if (score.merges(input_.config.threshold)) {
+            accepted.push_back({group[i], group[j], score});
+          } else if (is_near_miss(score)) {
+            result_.near_misses.push_back(
+                {ref_of(group[i]), ref_of(group[j]), score,
+                 std::string("kept apart: ") +
+                     (score.veto != Veto::kNone ? to_string(score.veto) : "below the threshold")});
+          }
+        }
+      }
+    }
+    std::stable_sort(accepted.begin(), accepted.end(), [](const Candidate& x, const Candidate& y) {
+      return x.score.total > y.score.total;
+    });
+    for (const Candidate& pair : accepted) {
+      if (sets_.find(pair.a) == sets_.find(pair.b)) continue;
+      PairScore scored{ref_of(pair.a), ref_of(pair.b), pair.score, "score (series)"};
+      if (join(pair.a, pair.b, /*forced=*/false, /*series=*/true)) {
+        result_.links.push_back(std::move(scored));
+      }
+    }
+  }
+
+  // ---- fuzzy matching: single events against single events and occurrences of series
 
   void match_candidates() {
     // The records: single events outside series clusters, and occurrence items.

@@ -509,6 +509,27 @@ TEST(Deduplicate, AfterASplitTheSourceThatGaveTheUidKeepsIt) {
   EXPECT_EQ(kept->sources.front().feed_id, "partner");
 }
 
+TEST(Deduplicate, TwoFeedsSeriesOfOneMeetingAreOneSeries) {
+  Scenario run;
+  core::Event city =
+      event("city", "c", "Permanence participative", paris(2027, 3, 3, 17), "Nantes");
+  city.rrule = "FREQ=WEEKLY;BYDAY=WE;COUNT=10";
+  core::Event group = event("group", "g", "PERMANENCE PARTICIPATIVE", paris(2027, 3, 3, 17),
+                            "Maison de quartier, Nantes");
+  group.rrule = "COUNT=10;BYDAY=WE;FREQ=WEEKLY";
+  core::Event other_rule =
+      event("other", "o", "Permanence participative", paris(2027, 3, 3, 17), "Nantes");
+  other_rule.rrule = "FREQ=MONTHLY;COUNT=3";
+  run.events = {city, group, other_rule};
+  run.priority = {{"city", 10}, {"group", 1}, {"other", 1}};
+  const DedupResult& result = run.go();
+  ASSERT_EQ(result.events.size(), 2u) << ::testing::PrintToString(summaries(result));
+  const MergedEvent* merged = find_merged(result, "c");
+  ASSERT_NE(merged, nullptr);
+  EXPECT_THAT(feeds_of(*merged), ElementsAre("city/c", "group/g"));
+  EXPECT_EQ(merged->event.rrule, city.rrule);
+}
+
 TEST(Deduplicate, NothingGivesNothing) {
   Scenario run;
   EXPECT_TRUE(run.go().events.empty());
