@@ -25,6 +25,7 @@ std::string source_key(const SourceRef& source);
 struct MergeIdentity {
   std::string source_key;  // source_key(SourceRef)
   std::string merged_uid;
+  std::int64_t saved_at = 0;  // UTC seconds of the last save (set by the store)
 };
 
 // The SEQUENCE of one merged VEVENT (series or override) and a hash of what it said then.
@@ -32,7 +33,13 @@ struct MergeSequence {
   std::string merged_key;  // merged UID, U+001F, recurrence key ("" for a series/single)
   std::string content_hash;
   int sequence = 0;
+  std::int64_t saved_at = 0;  // UTC seconds of the last save (set by the store)
 };
+
+// What the writer re-saves so that the rows of events still listed stay fresh, and what the
+// store forgets: rows of source events gone (not re-saved) for kMergeMemoryForgetSeconds.
+inline constexpr std::int64_t kMergeMemoryTouchSeconds = 30 * 86400;
+inline constexpr std::int64_t kMergeMemoryForgetSeconds = 180 * 86400;
 
 enum class MergeDecisionKind { kJoin, kApart };
 

@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <cstdint>
+#include <string_view>
 #include <unordered_map>
 
+#include "core/civil_time.h"
 #include "dedup/dedup.h"
 
 namespace concerto::dedup {
@@ -36,19 +38,23 @@ core::Result<Agenda> update_memory(store::Store& store, const std::map<std::stri
   if (!agenda) return agenda;
   const store::MergeMemory* before = &agenda->memory;
   // Only what changed is written: most refreshes change nothing here.
-  std::unordered_map<std::string, const std::string*> known_uid;
+  // Rows not saved for kMergeMemoryTouchSeconds are saved again, so that the store can forget
+  // the rows of events long gone (kMergeMemoryForgetSeconds) and only those.
+  const std::int64_t stale = core::unix_now() - core::kMergeMemoryTouchSeconds;
+  std::unordered_map<std::string_view, const core::MergeIdentity*> known_uid;
   known_uid.reserve(before->identities.size());
   for (const core::MergeIdentity& identity : before->identities) {
-    known_uid[identity.source_key] = &identity.merged_uid;
+    known_uid[identity.source_key] = &identity;
   }
   std::vector<core::MergeIdentity> identities;
   for (const core::MergeIdentity& identity : agenda->merged.identities) {
     const auto found = known_uid.find(identity.source_key);
-    if (found == known_uid.end() || *found->second != identity.merged_uid) {
+    if (found == known_uid.end() || found->second->merged_uid != identity.merged_uid ||
+        found->second->saved_at < stale) {
       identities.push_back(identity);
     }
   }
-  std::unordered_map<std::string, const core::MergeSequence*> known_sequence;
+  std::unordered_map<std::string_view, const core::MergeSequence*> known_sequence;
   known_sequence.reserve(before->sequences.size());
   for (const core::MergeSequence& sequence : before->sequences) {
     known_sequence[sequence.merged_key] = &sequence;
@@ -57,7 +63,7 @@ core::Result<Agenda> update_memory(store::Store& store, const std::map<std::stri
   for (const core::MergeSequence& sequence : agenda->merged.sequences) {
     const auto found = known_sequence.find(sequence.merged_key);
     if (found == known_sequence.end() || found->second->content_hash != sequence.content_hash ||
-        found->second->sequence != sequence.sequence) {
+        found->second->sequence != sequence.sequence || found->second->saved_at < stale) {
       sequences.push_back(sequence);
     }
   }

@@ -445,25 +445,30 @@ MergeMemory read_merge_memory(Session& session) {
   MergeMemory memory;
   {
     std::vector<std::string> source_keys, merged_uids;
-    session << "SELECT source_key, merged_uid FROM merge_identity ORDER BY source_key",
-        into(source_keys), into(merged_uids), now;
+    std::vector<std::int64_t> saved;
+    session << "SELECT source_key, merged_uid, assigned_at FROM merge_identity "
+               "ORDER BY source_key",
+        into(source_keys), into(merged_uids), into(saved), now;
     memory.identities.resize(source_keys.size());
     for (std::size_t i = 0; i < source_keys.size(); ++i) {
       memory.identities[i].source_key = std::move(source_keys[i]);
       memory.identities[i].merged_uid = std::move(merged_uids[i]);
+      memory.identities[i].saved_at = saved[i];
     }
   }
   {
     std::vector<std::string> merged_keys, content_hashes;
     std::vector<int> numbers;
-    session << "SELECT merged_key, content_hash, sequence FROM merge_sequence "
+    std::vector<std::int64_t> saved;
+    session << "SELECT merged_key, content_hash, sequence, changed_at FROM merge_sequence "
                "ORDER BY merged_key",
-        into(merged_keys), into(content_hashes), into(numbers), now;
+        into(merged_keys), into(content_hashes), into(numbers), into(saved), now;
     memory.sequences.resize(merged_keys.size());
     for (std::size_t i = 0; i < merged_keys.size(); ++i) {
       memory.sequences[i].merged_key = std::move(merged_keys[i]);
       memory.sequences[i].content_hash = std::move(content_hashes[i]);
       memory.sequences[i].sequence = numbers[i];
+      memory.sequences[i].saved_at = saved[i];
     }
   }
   std::vector<std::string> a_feeds, a_uids, a_recurrences, b_feeds, b_uids, b_recurrences, kinds;
@@ -788,6 +793,11 @@ class SqliteStore final : public Store {
       Transaction transaction(session_);
       write_identities(session_, identities, saved_at);
       write_sequences(session_, sequences, saved_at);
+      // Rows the writer stopped re-saving belong to events gone for months: forget them, so the
+      // memory follows the agenda's size rather than every event ever seen.
+      std::int64_t cutoff = saved_at - core::kMergeMemoryForgetSeconds;
+      session_ << "DELETE FROM merge_identity WHERE assigned_at < ?", use(cutoff), now;
+      session_ << "DELETE FROM merge_sequence WHERE changed_at < ?", use(cutoff), now;
       bump_generation(session_);  // a SEQUENCE or merged UID shows in the rendered agenda
       transaction.commit();
       return core::ok_status();

@@ -204,6 +204,37 @@ TEST_F(MergeMemoryTest, SavingStampsRowsWithTheTimeOfTheSave) {
   EXPECT_LE(changed_at, after);
 }
 
+TEST_F(MergeMemoryTest, ForgetsRowsNotSavedForMonthsAndReadsBackWhenEachWasSaved) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->save_merge_memory(
+      {identity(source("a", "gone"), "g"), identity(source("a", "kept"), "k")},
+      {core::MergeSequence{"g\x1f", "h", 1, 0}, core::MergeSequence{"k\x1f", "h", 2, 0}}));
+  {
+    // Backdate the "gone" rows past the forget period, the "kept" ones to a month ago.
+    auto session = raw_session(db_path());
+    std::int64_t long_ago = unix_seconds() - core::kMergeMemoryForgetSeconds - 10;
+    std::int64_t month_ago = unix_seconds() - core::kMergeMemoryTouchSeconds - 10;
+    session << "UPDATE merge_identity SET assigned_at = ? WHERE merged_uid = 'g'", use(long_ago),
+        now;
+    session << "UPDATE merge_sequence SET changed_at = ? WHERE merged_key = 'g\x1f'", use(long_ago),
+        now;
+    session << "UPDATE merge_identity SET assigned_at = ? WHERE merged_uid = 'k'", use(month_ago),
+        now;
+  }
+  MergeMemory memory = memory_of(*store);
+  ASSERT_EQ(memory.identities.size(), 2u);
+  EXPECT_LT(memory.identities[1].saved_at, unix_seconds() - core::kMergeMemoryTouchSeconds);
+  // The next save forgets the rows nobody saved for months, and only those.
+  ASSERT_TRUE(store->save_merge_memory({identity(source("b", "new"), "n")}, {}));
+  memory = memory_of(*store);
+  ASSERT_EQ(memory.identities.size(), 2u);
+  EXPECT_EQ(memory.identities[0].merged_uid, "k");
+  EXPECT_EQ(memory.identities[1].merged_uid, "n");
+  ASSERT_EQ(memory.sequences.size(), 1u);
+  EXPECT_EQ(memory.sequences[0].merged_key, "k\x1f");
+}
+
 TEST_F(MergeMemoryTest, DecisionsAreStoredWithTheSmallerSourceFirst) {
   auto store = open_store();
   ASSERT_TRUE(store);
