@@ -145,7 +145,8 @@ int command_merges(const Arguments& args) {
     }
     decisions = dedup::split_decisions(agenda->merged, uid, source, now);
   } else {
-    decisions = dedup::join_decisions(agenda->merged, uid, args.positional[2], now);
+    decisions =
+        dedup::join_decisions(agenda->merged, uid, args.positional[2], now, &agenda->occurrences);
   }
   if (!decisions) {
     std::cerr << "concerto merges " << action << ": " << decisions.error() << "\n";

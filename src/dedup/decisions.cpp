@@ -1,6 +1,7 @@
 #include "dedup/decisions.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string_view>
@@ -107,16 +108,52 @@ core::Result<std::vector<core::MergeDecision>> split_decisions(
   return decisions;
 }
 
-core::Result<std::vector<core::MergeDecision>> join_decisions(const DedupResult& result,
-                                                              const std::string& first_uid,
-                                                              const std::string& second_uid,
-                                                              std::int64_t now_utc) {
+core::Result<std::vector<core::MergeDecision>> join_decisions(
+    const DedupResult& result, const std::string& first_uid, const std::string& second_uid,
+    std::int64_t now_utc, const std::vector<core::Occurrence>* occurrences) {
   const MergedEvent* first = find_merged(result, first_uid);
   if (first == nullptr) return core::Error{"no event with uid '" + first_uid + "'"};
   const MergedEvent* second = find_merged(result, second_uid);
   if (second == nullptr) return core::Error{"no event with uid '" + second_uid + "'"};
   if (first == second) {
     return core::Error{"'" + first_uid + "' and '" + second_uid + "' are already one event"};
+  }
+  // A single event and a series: the single is one occurrence of it, not the whole series.
+  const bool first_series = first->event.recurring() && !first->event.recurrence_id;
+  const bool second_series = second->event.recurring() && !second->event.recurrence_id;
+  if (first_series != second_series) {
+    const MergedEvent& series = first_series ? *first : *second;
+    const MergedEvent& single = first_series ? *second : *first;
+    if (single.event.recurrence_id) {
+      return core::Error{"'" + single.event.uid + "' is already one occurrence of a series"};
+    }
+    const std::int64_t start = single.event.start.sort_seconds();
+    const core::Occurrence* closest = nullptr;
+    for (const core::Occurrence& occurrence :
+         occurrences ? *occurrences : std::vector<core::Occurrence>{}) {
+      if (!occurrence.recurrence_id || occurrence.feed_id != series.event.feed_id ||
+          occurrence.uid != series.source_uid) {
+        continue;
+      }
+      const std::int64_t gap = std::llabs(occurrence.start.sort_seconds() - start);
+      if (gap <= 86400 &&
+          (closest == nullptr || gap < std::llabs(closest->start.sort_seconds() - start))) {
+        closest = &occurrence;
+      }
+    }
+    if (closest == nullptr) {
+      return core::Error{"'" + series.event.uid +
+                         "' is a series with no occurrence within a day "
+                         "of '" +
+                         single.event.uid + "': nothing to join it to"};
+    }
+    const SourceRef occurrence{series.event.feed_id, series.source_uid,
+                               closest->recurrence_id->key()};
+    std::vector<core::MergeDecision> decisions;
+    for (const SourceRef& source : single.sources) {
+      decisions.push_back(decision(occurrence, source, core::MergeDecisionKind::kJoin, now_utc));
+    }
+    return decisions;
   }
   // Every source of each joined to the other's first source: the join holds even when the
   // matcher would no longer link the copies inside either event.

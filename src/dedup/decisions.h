@@ -25,11 +25,12 @@ core::Result<std::vector<core::MergeDecision>> confirm_decisions(const DedupResu
 core::Result<std::vector<core::MergeDecision>> split_decisions(
     const DedupResult& result, const std::string& uid, const std::optional<SourceRef>& source,
     std::int64_t now_utc);
-// Join: the two merged events become one.
-core::Result<std::vector<core::MergeDecision>> join_decisions(const DedupResult& result,
-                                                              const std::string& first_uid,
-                                                              const std::string& second_uid,
-                                                              std::int64_t now_utc);
+// Join: the two merged events become one. A single event joined to a series joins the
+// occurrence of the series closest to it (within a day), found in `occurrences`; without them,
+// or without such an occurrence, it is refused.
+core::Result<std::vector<core::MergeDecision>> join_decisions(
+    const DedupResult& result, const std::string& first_uid, const std::string& second_uid,
+    std::int64_t now_utc, const std::vector<core::Occurrence>* occurrences = nullptr);
 
 // Near-misses no decision settled yet, highest score first.
 std::vector<PairScore> review_list(const DedupResult& result, const store::MergeMemory& memory);

@@ -730,7 +730,8 @@ AdminApi::Reply AdminApi::decide(std::string_view action, const std::string& bod
   } else if (action == "split") {
     decisions = dedup::split_decisions(agenda->merged, uid, source, now);
   } else {
-    decisions = dedup::join_decisions(agenda->merged, uids.first, uids.second, now);
+    decisions =
+        dedup::join_decisions(agenda->merged, uids.first, uids.second, now, &agenda->occurrences);
   }
   if (!decisions) return error_reply(HTTPResponse::HTTP_CONFLICT, decisions.error());
   auto updated =

@@ -530,6 +530,38 @@ TEST(Deduplicate, TwoFeedsSeriesOfOneMeetingAreOneSeries) {
   EXPECT_EQ(merged->event.rrule, city.rrule);
 }
 
+TEST(Deduplicate, JoiningASingleEventToASeriesJoinsOneOccurrence) {
+  Scenario run;
+  core::Event series = event("organiser", "weekly", "Permanence", paris(2027, 3, 3, 17), "Nantes");
+  series.rrule = "FREQ=WEEKLY;COUNT=3";
+  const core::Event single =
+      event("city", "one", "Rencontre avec les élus", paris(2027, 3, 10, 17, 30), "Nantes");
+  run.events = {series, single};
+  for (int week = 0; week < 3; ++week) {
+    core::Occurrence occurrence;
+    occurrence.feed_id = "organiser";
+    occurrence.uid = "weekly";
+    occurrence.start = paris(2027, 3, 3 + 7 * week, 17);
+    occurrence.end = paris(2027, 3, 3 + 7 * week, 19);
+    occurrence.recurrence_id = occurrence.start;
+    run.occurrences.push_back(occurrence);
+  }
+  run.priority = {{"organiser", 10}, {"city", 1}};
+  ASSERT_EQ(run.go().events.size(), 2u);  // titles too different for the matcher
+  EXPECT_FALSE(join_decisions(run.result, "weekly", "one", 1).ok());  // no occurrences given
+  auto join = join_decisions(run.result, "weekly", "one", 1, &run.occurrences);
+  ASSERT_TRUE(join.ok()) << join.error();
+  run.memory.decisions = *join;
+  const DedupResult& result = run.go();
+  ASSERT_EQ(result.events.size(), 2u) << ::testing::PrintToString(summaries(result));
+  EXPECT_EQ(result.events[0].event.rrule, "FREQ=WEEKLY;COUNT=3");
+  EXPECT_EQ(result.events[0].event.summary, "Permanence");
+  ASSERT_TRUE(result.events[1].event.recurrence_id.has_value());
+  EXPECT_EQ(result.events[1].event.recurrence_id->utc, paris(2027, 3, 10, 17).utc);
+  EXPECT_EQ(result.events[1].event.uid, "weekly");
+  EXPECT_EQ(result.events[1].sources.back(), (SourceRef{"city", "one", ""}));
+}
+
 TEST(Deduplicate, NothingGivesNothing) {
   Scenario run;
   EXPECT_TRUE(run.go().events.empty());
