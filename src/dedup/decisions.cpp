@@ -129,8 +129,9 @@ core::Result<std::vector<core::MergeDecision>> join_decisions(
     }
     const std::int64_t start = single.event.start.sort_seconds();
     const core::Occurrence* closest = nullptr;
-    for (const core::Occurrence& occurrence :
-         occurrences ? *occurrences : std::vector<core::Occurrence>{}) {
+    // Over *occurrences itself, not a copy: `closest` points into it after the loop.
+    static const std::vector<core::Occurrence> kNone;
+    for (const core::Occurrence& occurrence : occurrences != nullptr ? *occurrences : kNone) {
       if (!occurrence.recurrence_id || occurrence.feed_id != series.event.feed_id ||
           occurrence.uid != series.source_uid) {
         continue;
