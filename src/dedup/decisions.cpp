@@ -227,7 +227,8 @@ std::string explain(const DedupResult& result, const MergedEvent& merged,
     if (!concerns(pair)) continue;
     any = true;
     out += "  - " + describe_ref(pair.a) + " + " + describe_ref(pair.b) + ": " + pair.how;
-    if (pair.how == "score") out += " (" + describe(pair.score) + ")";
+    // Joins the matcher made ("score", "score (series)") show their parts.
+    if (pair.how.rfind("score", 0) == 0) out += " (" + describe(pair.score) + ")";
     out += "\n";
   }
   if (!any) out += "  (nothing: one source)\n";

@@ -58,6 +58,22 @@ core::Event event(const std::string& feed, const std::string& uid, const std::st
   return e;
 }
 
+// The stored occurrences of the organiser's "weekly" series: Wednesdays 17:00-19:00 Paris
+// from 2027-03-03.
+std::vector<core::Occurrence> organiser_weekly_occurrences(int weeks) {
+  std::vector<core::Occurrence> occurrences;
+  for (int week = 0; week < weeks; ++week) {
+    core::Occurrence occurrence;
+    occurrence.feed_id = "organiser";
+    occurrence.uid = "weekly";
+    occurrence.start = paris(2027, 3, 3 + 7 * week, 17);
+    occurrence.end = paris(2027, 3, 3 + 7 * week, 19);
+    occurrence.recurrence_id = occurrence.start;
+    occurrences.push_back(occurrence);
+  }
+  return occurrences;
+}
+
 struct Scenario {
   std::vector<core::Event> events;
   std::vector<core::Occurrence> occurrences;
@@ -224,15 +240,7 @@ TEST(Deduplicate, ASingleEventJoinsOneOccurrenceOfASeriesNotTheSeries) {
       event("city", "one", "Permanence participative", paris(2027, 3, 10, 17), "Nantes");
   single.description = "Venez nombreux: on parlera du budget participatif.";
   run.events = {series, single};
-  for (int week = 0; week < 4; ++week) {
-    core::Occurrence occurrence;
-    occurrence.feed_id = "organiser";
-    occurrence.uid = "weekly";
-    occurrence.start = paris(2027, 3, 3 + 7 * week, 17);
-    occurrence.end = paris(2027, 3, 3 + 7 * week, 19);
-    occurrence.recurrence_id = occurrence.start;
-    run.occurrences.push_back(occurrence);
-  }
+  run.occurrences = organiser_weekly_occurrences(4);
   run.priority = {{"organiser", 10}, {"city", 1}};
   const DedupResult& result = run.go();
   ASSERT_EQ(result.events.size(), 2u) << ::testing::PrintToString(summaries(result));
@@ -537,15 +545,7 @@ TEST(Deduplicate, JoiningASingleEventToASeriesJoinsOneOccurrence) {
   const core::Event single =
       event("city", "one", "Rencontre avec les élus", paris(2027, 3, 10, 17, 30), "Nantes");
   run.events = {series, single};
-  for (int week = 0; week < 3; ++week) {
-    core::Occurrence occurrence;
-    occurrence.feed_id = "organiser";
-    occurrence.uid = "weekly";
-    occurrence.start = paris(2027, 3, 3 + 7 * week, 17);
-    occurrence.end = paris(2027, 3, 3 + 7 * week, 19);
-    occurrence.recurrence_id = occurrence.start;
-    run.occurrences.push_back(occurrence);
-  }
+  run.occurrences = organiser_weekly_occurrences(3);
   run.priority = {{"organiser", 10}, {"city", 1}};
   ASSERT_EQ(run.go().events.size(), 2u);  // titles too different for the matcher
   EXPECT_FALSE(join_decisions(run.result, "weekly", "one", 1).ok());  // no occurrences given

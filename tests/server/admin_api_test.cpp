@@ -27,6 +27,7 @@
 #include "core/time_zone.h"
 #include "server/agenda_server.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace concerto::server {
 namespace {
@@ -44,24 +45,7 @@ constexpr const char* kForumAssoUid = "evt-4411@velo-asso.org";    // the associ
 constexpr const char* kForumTitle = "Forum citoyen de la mobilité";
 constexpr const char* kJson = "application/json";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/concerto-admin-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using concerto::testing::TempDir;
 
 core::EventTime paris_time(core::Date date, int hour, int minute) {
   core::EventTime time;
@@ -518,7 +502,8 @@ TEST_F(AdminApiTest, ConfirmRecordsAJoinThatSurvivesReopeningTheStore) {
   const Array::Ptr decisions = parse_object(confirm.body)->getArray("decisions");
   ASSERT_EQ(decisions->size(), 1u);
   EXPECT_EQ(decisions->getObject(0)->getValue<std::string>("kind"), "join");
-  EXPECT_THAT(decisions->getObject(0)->getValue<std::string>("decided_at"), testing::EndsWith("Z"));
+  EXPECT_THAT(decisions->getObject(0)->getValue<std::string>("decided_at"),
+              ::testing::EndsWith("Z"));
 
   server_->stop();
   server_.reset();

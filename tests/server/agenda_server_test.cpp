@@ -30,6 +30,7 @@
 #include "core/text.h"
 #include "server/http_util.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace concerto::server {
 namespace {
@@ -41,24 +42,7 @@ using ::testing::MatchesRegex;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/concerto-server-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using concerto::testing::TempDir;
 
 // The real SQLite store, with failures injected on demand to exercise the 500 path.
 class FlakyStore final : public store::Store {
@@ -377,7 +361,7 @@ TEST_F(AgendaServerTest, SendsALargeCalendarWholeAndKeepsTheConnection) {
   EXPECT_GT(plain.body.size(), 500u * 1024);
   EXPECT_EQ(plain.header("content-length"), std::to_string(plain.body.size()));
   EXPECT_THAT(plain.body, HasSubstr("Atelier 2999 : participation citoyenne"));
-  EXPECT_THAT(plain.body, testing::EndsWith("END:VCALENDAR\r\n"));
+  EXPECT_THAT(plain.body, ::testing::EndsWith("END:VCALENDAR\r\n"));
   const Reply gzipped = get("/calendar.ics", {{"Accept-Encoding", "gzip"}});
   EXPECT_EQ(gunzip(gzipped.body), plain.body);
   EXPECT_TRUE(gzipped.keep_alive);

@@ -17,6 +17,7 @@
 #include "core/civil_time.h"
 #include "store/schema.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace concerto::store {
 namespace {
@@ -27,25 +28,7 @@ using core::FeedStatus;
 using core::Occurrence;
 using namespace Poco::Data::Keywords;  // NOLINT(google-build-using-namespace)
 
-// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/concerto-store-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using concerto::testing::TempDir;
 
 // Direct access to the file, to inspect or damage what the store wrote.
 Poco::Data::Session raw_session(const std::string& path) {
