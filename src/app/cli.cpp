@@ -100,4 +100,12 @@ render::AgendaOptions agenda_options(const Settings& settings) {
   return options;
 }
 
+render::SiteInfo site_info(const Settings& settings) {
+  render::SiteInfo site;
+  site.title = settings.title;
+  site.base_url = settings.base_url;
+  site.language = render::language_from_code(settings.language);
+  return site;
+}
+
 }  // namespace concerto::app

@@ -12,6 +12,7 @@
 
 #include "app/config.h"
 #include "render/agenda.h"
+#include "render/web_pages.h"
 #include "store/store.h"
 
 namespace concerto::app {
@@ -31,5 +32,7 @@ bool check_options(const Arguments& args, std::initializer_list<const char*> all
 std::optional<Settings> settings_from(const Arguments& args);
 std::unique_ptr<store::Store> open_store(const Settings& settings);
 render::AgendaOptions agenda_options(const Settings& settings);
+// The web pages' site: title, public URL ([server] base_url), language.
+render::SiteInfo site_info(const Settings& settings);
 
 }  // namespace concerto::app

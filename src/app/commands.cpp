@@ -282,6 +282,9 @@ int command_serve(const Arguments& args) {
   options.keep_alive_seconds = settings->keep_alive_seconds;
   options.agenda = agenda_options(*settings);
   options.admin_token = settings->admin_token;
+  options.feeds = settings->feeds;
+  options.site = site_info(*settings);
+  options.templates_dir = settings->templates_directory;
   server::AgendaServer http(*store, options);
   if (auto started = http.start(); !started) {
     std::cerr << "concerto serve: " << started.error() << "\n";

@@ -148,6 +148,7 @@ core::Status read_feed(const fs::path& file, const Settings& settings, core::Fee
   Reader reader(*ini);
   reader.text("name", feed.name);
   reader.text("partner", feed.partner);
+  reader.text("website", feed.website);
   reader.text("url", feed.url);
   reader.text("path", feed.path);
   reader.text("format", feed.format);
@@ -163,6 +164,9 @@ core::Status read_feed(const fs::path& file, const Settings& settings, core::Fee
   }
   if (!feed.url.empty() && !core::is_http_url(feed.url)) {
     return core::Error{"url = \"" + feed.url + "\": only http:// and https:// URLs are fetched"};
+  }
+  if (!feed.website.empty() && !core::is_http_url(feed.website)) {
+    return core::Error{"website = \"" + feed.website + "\": expected an http:// or https:// URL"};
   }
   if (!feed.path.empty()) feed.path = resolve_path(feed.path, file.parent_path());
   static const char* kFormats[] = {"auto", "ics", "rss", "atom", "html"};
@@ -288,6 +292,7 @@ core::Result<Settings> load_settings(const std::string& config_file,
   reader.text("site.title", settings.title);
   reader.text("site.timezone", settings.timezone);
   reader.text("site.language", settings.language);
+  reader.text("site.templates", settings.templates_directory);
   core::IngestLimits& limits = settings.limits;
   reader.size("limits.max_line_bytes", limits.max_line_bytes);
   reader.integer("limits.max_depth", limits.max_depth, 2, 1000);
@@ -336,6 +341,9 @@ core::Result<Settings> load_settings(const std::string& config_file,
   }
   settings.database = resolve_path(database.substr(7), base);
   settings.feeds_directory = resolve_path(feeds_directory, base);
+  if (!settings.templates_directory.empty()) {
+    settings.templates_directory = resolve_path(settings.templates_directory, base);
+  }
   for (const std::string& cidr : core::split(allow, ',')) {
     std::string item(core::trim(cidr));
     if (!item.empty()) settings.allow.push_back(item);

@@ -43,6 +43,9 @@ struct Settings {
   std::string title = "Agenda de la participation citoyenne";
   std::string timezone = "Europe/Paris";
   std::string language = "fr";
+  // Folder whose files replace the built-in templates of config/templates/ by name; empty: the
+  // built-in ones.
+  std::string templates_directory;
   // [limits]
   core::IngestLimits limits;
   // [dedup]

@@ -10,6 +10,7 @@ struct FeedConfig {
   std::string id;  // file stem of feeds/<id>.ini
   std::string name;
   std::string partner;
+  std::string website;          // the partner's http(s) home page, linked from the pages
   std::string url;              // http(s) source, or
   std::string path;             // absolute local file (admin-written feeds only)
   std::string format = "auto";  // auto | ics | rss | atom

@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "core/time_zone.h"
 #include "render/ics_line.h"
+#include "render/instances.h"
 #include "render/json_text.h"
 #include "render/writable_time.h"
 
@@ -41,20 +42,6 @@ void append_string_or_null(std::string& out, std::string_view text) {
   } else {
     append_json_string(out, text);
   }
-}
-
-// The series (or single event) of one winning (feed, uid), and its overrides by recurrence key.
-struct Winner {
-  const dedup::MergedEvent* series = nullptr;
-  std::unordered_map<std::string, const dedup::MergedEvent*> overrides;
-};
-
-std::string winner_key(const std::string& feed_id, const std::string& uid) {
-  std::string key;
-  key.reserve(feed_id.size() + uid.size() + 1);
-  key.append(feed_id).push_back('\0');
-  key.append(uid);
-  return key;
 }
 
 class OccurrenceWriter {
@@ -155,64 +142,13 @@ class OccurrenceWriter {
   const std::pair<const std::string, core::ZonePtr>* last_zone_ = nullptr;
 };
 
-struct Selected {
-  std::int64_t start = 0;
-  const core::Occurrence* occurrence = nullptr;
-  const dedup::MergedEvent* source = nullptr;
-  const dedup::MergedEvent* series = nullptr;
-  std::int64_t recurrence = 0;
-};
-
 }  // namespace
 
 std::string render_json(const std::vector<dedup::MergedEvent>& events,
                         const std::vector<core::Occurrence>& occurrences,
                         const JsonWindow& window) {
-  std::unordered_map<std::string, Winner> winners;
-  winners.reserve(events.size());
-  for (const dedup::MergedEvent& merged : events) {
-    const std::string& stored_uid =
-        merged.source_uid.empty() ? merged.event.uid : merged.source_uid;
-    Winner& winner = winners[winner_key(merged.event.feed_id, stored_uid)];
-    if (merged.event.recurrence_id) {
-      winner.overrides.emplace(merged.event.recurrence_id->key(), &merged);
-    } else if (winner.series == nullptr) {
-      winner.series = &merged;
-    }
-  }
-
-  std::vector<Selected> selected;
-  selected.reserve(occurrences.size());
-  for (const core::Occurrence& occurrence : occurrences) {
-    // A date JSON (ISO 8601, four-digit years) cannot hold is left out rather than mangled.
-    if (!detail::is_writable(occurrence.start) || !detail::is_writable(occurrence.end) ||
-        (occurrence.recurrence_id && !detail::is_writable(*occurrence.recurrence_id))) {
-      continue;
-    }
-    const std::int64_t start = occurrence.start.sort_seconds();
-    const std::int64_t end = occurrence.end.sort_seconds();
-    // Overlapping the window; an instant event counts when it starts inside it.
-    if (start >= window.to_utc || (end <= window.from_utc && start < window.from_utc)) continue;
-    const auto found = winners.find(winner_key(occurrence.feed_id, occurrence.uid));
-    if (found == winners.end()) continue;  // this feed lost the merge for this uid
-    const Winner& winner = found->second;
-    const dedup::MergedEvent* source = nullptr;
-    // An override of the feed's own, or one deduplication made when another feed listed this
-    // occurrence on its own.
-    if (occurrence.recurrence_id) {
-      const auto match = winner.overrides.find(occurrence.recurrence_id->key());
-      if (match != winner.overrides.end()) source = match->second;
-    }
-    if (source == nullptr) source = winner.series;
-    if (source == nullptr) continue;
-    selected.push_back(
-        {start, &occurrence, source, winner.series,
-         occurrence.recurrence_id ? occurrence.recurrence_id->sort_seconds() : start});
-  }
-  std::sort(selected.begin(), selected.end(), [](const Selected& a, const Selected& b) {
-    return std::tie(a.start, a.source->event.uid, a.recurrence, a.occurrence->feed_id) <
-           std::tie(b.start, b.source->event.uid, b.recurrence, b.occurrence->feed_id);
-  });
+  const std::vector<Instance> selected =
+      merged_instances(events, occurrences, window.from_utc, window.to_utc);
 
   std::string out;
   out.reserve(64 + selected.size() * 512);

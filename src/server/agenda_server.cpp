@@ -35,7 +35,9 @@
 #include "render/json_text.h"
 #include "server/admin_api.h"
 #include "server/http_util.h"
+#include "server/page_requests.h"
 #include "server/render_cache.h"
+#include "server/snapshot_cache.h"
 
 namespace concerto::server {
 namespace {
@@ -57,18 +59,77 @@ constexpr std::int64_t kMaxWindowDays = 5 * 366;
 // Set on a response written straight to the socket (Poco's sent() does not know about it).
 constexpr const char* kSentMarker = "X-Concerto-Sent";
 
-// Renders a body from the store, given the store's last change (for DTSTAMP).
-using BodyRenderer = std::function<core::Result<std::string>(std::int64_t last_change)>;
+constexpr const char* kCssType = "text/css; charset=utf-8";
+constexpr const char* kRssType = "application/rss+xml; charset=utf-8";
+// Pages load nothing but our stylesheet; the JSON-LD block is data, not script.
+constexpr const char* kPagePolicy =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'self'";
+// The newsletter fragment is styled inline (for mail clients) and may be previewed anywhere.
+constexpr const char* kEmbedPolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'";
+// The widget is made to be framed by partners' sites.
+constexpr const char* kWidgetPolicy =
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "base-uri 'none'; frame-ancestors *";
+constexpr const char* kForever = "public, max-age=31536000, immutable";
 
-enum class Route { kIndex, kCalendar, kEvents, kStatus, kHealth, kUnknown };
+// Renders a body from one generation's merged agenda, given the store's last change (for
+// DTSTAMP).
+using BodyRenderer = std::function<core::Result<std::string>(const render::AgendaSnapshot& agenda,
+                                                             std::int64_t last_change)>;
 
-Route route_of(std::string_view path) {
-  if (path == "/") return Route::kIndex;
-  if (path == "/calendar.ics") return Route::kCalendar;
-  if (path == "/api/events") return Route::kEvents;
-  if (path == "/api/feeds/status") return Route::kStatus;
-  if (path == "/healthz") return Route::kHealth;
-  return Route::kUnknown;
+// How a rendered body is sent.
+struct BodyKind {
+  const char* content_type = kHtmlType;
+  std::string cache_control;
+  const char* policy = nullptr;  // Content-Security-Policy, for HTML
+};
+
+enum class Route {
+  kIndex,
+  kMonthNow,
+  kMonth,
+  kEvent,
+  kSubscribe,
+  kStatic,
+  kEmbed,
+  kEmbedText,
+  kRss,
+  kWidget,
+  kCalendar,
+  kEvents,
+  kStatus,
+  kHealth,
+  kUnknown
+};
+
+// The route of a path, and what follows its prefix ("/month/2026-10" -> "2026-10").
+std::pair<Route, std::string_view> route_of(std::string_view path) {
+  static constexpr std::pair<std::string_view, Route> kExact[] = {
+      {"/", Route::kIndex},
+      {"/month", Route::kMonthNow},
+      {"/subscribe", Route::kSubscribe},
+      {"/embed/upcoming", Route::kEmbed},
+      {"/embed/upcoming.txt", Route::kEmbedText},
+      {"/upcoming.rss", Route::kRss},
+      {"/embed/widget", Route::kWidget},
+      {"/calendar.ics", Route::kCalendar},
+      {"/api/events", Route::kEvents},
+      {"/api/feeds/status", Route::kStatus},
+      {"/healthz", Route::kHealth},
+  };
+  for (const auto& [exact, route] : kExact) {
+    if (path == exact) return {route, {}};
+  }
+  static constexpr std::pair<std::string_view, Route> kPrefixes[] = {
+      {"/month/", Route::kMonth}, {"/events/", Route::kEvent}, {"/static/", Route::kStatic}};
+  for (const auto& [prefix, route] : kPrefixes) {
+    if (path.size() > prefix.size() && path.substr(0, prefix.size()) == prefix) {
+      return {route, path.substr(prefix.size())};
+    }
+  }
+  return {Route::kUnknown, {}};
 }
 
 std::string iso_utc_or_null(std::int64_t utc) {
@@ -141,53 +202,6 @@ void send_text(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, st
   send_bytes(response, text);
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '<':
-        out.append("&lt;");
-        break;
-      case '>':
-        out.append("&gt;");
-        break;
-      case '&':
-        out.append("&amp;");
-        break;
-      case '"':
-        out.append("&quot;");
-        break;
-      case '\'':
-        out.append("&#39;");
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
-// The landing page until the HTML agenda lands: what this server offers and how to subscribe.
-std::string index_html(const std::string& title) {
-  const std::string name = html_escape(title);
-  return "<!DOCTYPE html>\n<html lang=\"fr\">\n<head><meta charset=\"utf-8\">"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-         "<title>" +
-         name + "</title></head>\n<body>\n<main>\n<h1>" + name +
-         "</h1>\n"
-         "<p>L'agenda commun des partenaires du réseau, fusionné et mis à jour chaque heure.</p>\n"
-         "<h2>S'abonner</h2>\n<ul>\n"
-         "<li><a href=\"/calendar.ics\">calendar.ics</a> : ajoutez cette adresse à Google "
-         "Agenda (« À partir de l'URL »), Apple Calendrier (« Nouvel abonnement »), Outlook "
-         "(« S'abonner à partir du web ») ou Thunderbird (« Nouvel agenda sur le réseau »).</li>\n"
-         "</ul>\n<h2>Données</h2>\n<ul>\n"
-         "<li><a href=\"/api/events\">/api/events</a> : les événements en JSON "
-         "(<code>?from=AAAA-MM-JJ&amp;to=AAAA-MM-JJ</code>)</li>\n"
-         "<li><a href=\"/api/feeds/status\">/api/feeds/status</a> : l'état de chaque flux "
-         "partenaire</li>\n</ul>\n</main>\n</body>\n</html>\n";
-}
-
 void send_json_error(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
                      std::string_view message) {
   send_text(response, status, "{\"error\":" + render::json_string(message) + "}\n", kJsonType);
@@ -256,6 +270,7 @@ struct AgendaServer::Impl final : RequestSink {
       : store(store_ref),
         options(std::move(server_options)),
         cache(static_cast<std::size_t>(std::max(1, options.max_cache_entries))),
+        snapshots(store_ref, options.agenda, options.feeds),
         admin(store_ref, AdminOptions{options.admin_token, options.agenda.feed_priority,
                                       options.agenda.match}) {
     zone = core::find_zone(options.agenda.calendar.timezone);
@@ -265,20 +280,42 @@ struct AgendaServer::Impl final : RequestSink {
   void handle(HTTPServerRequest& request, HTTPServerResponse& response) override;
   void route(HTTPServerRequest& request, HTTPServerResponse& response);
   void serve_cached(HTTPServerRequest& request, HTTPServerResponse& response,
-                    const std::string& key, const BodyRenderer& body, const char* content_type);
+                    const std::string& key, const BodyRenderer& body, const BodyKind& kind);
+  void serve_page(HTTPServerRequest& request, HTTPServerResponse& response, Route route,
+                  std::string_view rest, const QueryParameters& query);
+  void serve_newsletter(HTTPServerRequest& request, HTTPServerResponse& response, Route route,
+                        const QueryParameters& query);
+  void serve_event(HTTPServerRequest& request, HTTPServerResponse& response,
+                   std::string_view encoded_uid, const QueryParameters& query);
+  void serve_calendar(HTTPServerRequest& request, HTTPServerResponse& response,
+                      const QueryParameters& query);
   void serve_events(HTTPServerRequest& request, HTTPServerResponse& response,
                     const QueryParameters& query);
   void serve_status(HTTPServerRequest& request, HTTPServerResponse& response);
   void serve_health(HTTPServerResponse& response);
+  void redirect_to_month(HTTPServerRequest& request, HTTPServerResponse& response);
+  void send_page_error(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
+                       const std::string& message);
   void fail(HTTPServerRequest& request, HTTPServerResponse& response, const std::string& what);
   void send_large(HTTPServerRequest& request, HTTPServerResponse& response, std::string_view body);
-  render::AgendaOptions agenda_options(std::int64_t last_change) const;
+  core::Result<std::shared_ptr<const render::AgendaSnapshot>> snapshot();
+  render::CalendarInfo calendar_info(std::int64_t last_change) const;
+  BodyKind page_kind(const char* policy = kPagePolicy) const {
+    return BodyKind{kHtmlType, options.page_cache_control, policy};
+  }
+  bool english() const { return options.site.language == render::Language::kEnglish; }
+  // Today's date in the site's zone, for the keys of renderings that start from today.
+  std::string today_key() const {
+    return core::format_iso_date(zone->to_local(core::unix_now()).date);
+  }
 
   store::Store& store;
   const ServerOptions options;
   core::ZonePtr zone;
   RenderCache cache;
+  SnapshotCache snapshots;
   AdminApi admin;
+  std::optional<render::WebPages> pages;  // set by start()
 
   std::mutex lifecycle;  // guards the members below against concurrent start/stop
   std::unique_ptr<Poco::ThreadPool> pool;
@@ -328,9 +365,11 @@ void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& r
     admin.handle(request, response, path, query_text);
     return;
   }
-  const Route route = route_of(path);
+  const auto [route, rest] = route_of(path);
   if (route == Route::kUnknown) {
-    send_text(response, HTTPResponse::HTTP_NOT_FOUND, "not found\n");
+    send_page_error(
+        response, HTTPResponse::HTTP_NOT_FOUND,
+        english() ? "There is no page at this address." : "Il n'y a pas de page à cette adresse.");
     return;
   }
   const std::string& method = request.getMethod();
@@ -348,23 +387,13 @@ void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& r
     if (route == Route::kEvents) {
       send_json_error(response, HTTPResponse::HTTP_BAD_REQUEST, query.error());
     } else {
-      send_text(response, HTTPResponse::HTTP_BAD_REQUEST, query.error() + "\n");
+      send_page_error(response, HTTPResponse::HTTP_BAD_REQUEST, query.error());
     }
     return;
   }
   switch (route) {
-    case Route::kIndex:
-      send_text(response, HTTPResponse::HTTP_OK, index_html(options.agenda.calendar.name),
-                kHtmlType);
-      return;
     case Route::kCalendar:
-      // Query parameters are ignored (clients add cache-busters); one rendering serves all.
-      serve_cached(
-          request, response, "ics",
-          [this](std::int64_t last_change) {
-            return render::agenda_ics(store, agenda_options(last_change));
-          },
-          kIcsType);
+      serve_calendar(request, response, *query);
       return;
     case Route::kEvents:
       serve_events(request, response, *query);
@@ -375,19 +404,241 @@ void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& r
     case Route::kHealth:
       serve_health(response);
       return;
-    case Route::kUnknown:
-      break;
+    case Route::kEvent:
+      serve_event(request, response, rest, *query);
+      return;
+    case Route::kMonthNow:
+      redirect_to_month(request, response);
+      return;
+    case Route::kEmbed:
+    case Route::kEmbedText:
+    case Route::kRss:
+    case Route::kWidget:
+      serve_newsletter(request, response, route, *query);
+      return;
+    default:
+      serve_page(request, response, route, rest, *query);
+      return;
   }
 }
 
-render::AgendaOptions AgendaServer::Impl::agenda_options(std::int64_t last_change) const {
-  render::AgendaOptions agenda = options.agenda;
+core::Result<std::shared_ptr<const render::AgendaSnapshot>> AgendaServer::Impl::snapshot() {
+  const auto generation = store.generation();
+  if (!generation) return core::Error{"store: " + generation.error()};
+  return snapshots.get(*generation);
+}
+
+render::CalendarInfo AgendaServer::Impl::calendar_info(std::int64_t last_change) const {
+  render::CalendarInfo info = options.agenda.calendar;
   // DTSTAMP from the data, not the clock: the same events give the same bytes and ETag across
   // restarts and replicas.
-  if (agenda.calendar.now_utc == 0) {
-    agenda.calendar.now_utc = last_change != 0 ? last_change : core::unix_now();
+  if (info.now_utc == 0) info.now_utc = last_change != 0 ? last_change : core::unix_now();
+  return info;
+}
+
+void AgendaServer::Impl::send_page_error(HTTPServerResponse& response,
+                                         HTTPResponse::HTTPStatus status,
+                                         const std::string& message) {
+  auto page = pages ? pages->error_page(static_cast<int>(status), message)
+                    : core::Result<std::string>(core::Error{"no templates"});
+  if (!page) {
+    send_text(response, status, message + "\n");
+    return;
   }
-  return agenda;
+  response.set("Content-Security-Policy", kPagePolicy);
+  response.set("X-Content-Type-Options", "nosniff");
+  send_text(response, status, *page, kHtmlType);
+}
+
+void AgendaServer::Impl::redirect_to_month(HTTPServerRequest& request,
+                                           HTTPServerResponse& response) {
+  const core::Date today = zone->to_local(core::unix_now()).date;
+  char target[24];
+  std::snprintf(target, sizeof target, "/month/%04d-%02d", today.year, today.month);
+  std::string location = target;
+  const auto [path, query_text] = split_target(request.getURI());
+  if (!query_text.empty()) location += "?" + std::string(query_text);
+  response.set("Location", location);
+  response.set("Cache-Control", "no-store");
+  response.setStatusAndReason(HTTPResponse::HTTP_FOUND);
+  response.setContentLength(0);
+  response.send();
+}
+
+void AgendaServer::Impl::serve_calendar(HTTPServerRequest& request, HTTPServerResponse& response,
+                                        const QueryParameters& query) {
+  auto filter = read_filter(query);
+  if (!filter) {
+    send_text(response, HTTPResponse::HTTP_BAD_REQUEST, filter.error() + "\n");
+    return;
+  }
+  // Other query parameters are ignored (clients add cache-busters): they share one rendering.
+  serve_cached(
+      request, response, "ics " + filter_key(*filter),
+      [this, selection = *filter](const render::AgendaSnapshot& agenda,
+                                  std::int64_t last_change) -> core::Result<std::string> {
+        render::CalendarInfo info = calendar_info(last_change);
+        // The selection is in the calendar's name, as the member's app lists it.
+        if (const render::PartnerLabel* partner = agenda.partner(selection.partner)) {
+          info.name += " · " + partner->name;
+        }
+        if (const render::CategoryLabel* category = agenda.category(selection.category)) {
+          info.name += " · " + category->name;
+        }
+        return render::render_ics(agenda.entries(selection), info);
+      },
+      BodyKind{kIcsType, options.cache_control});
+}
+
+void AgendaServer::Impl::serve_event(HTTPServerRequest& request, HTTPServerResponse& response,
+                                     std::string_view encoded_uid, const QueryParameters& query) {
+  auto agenda = snapshot();
+  if (!agenda) {
+    fail(request, response, agenda.error());
+    return;
+  }
+  const std::string missing =
+      english() ? "No event has this identifier, or it is over and no longer listed."
+                : "Aucun événement ne porte cet identifiant, ou il est passé et n'est plus listé.";
+  auto uid = percent_decode(encoded_uid, /*plus_is_space=*/false);
+  if (!uid) {
+    send_page_error(response, HTTPResponse::HTTP_NOT_FOUND, missing);
+    return;
+  }
+  // "/events/<uid>.ics" is the event's own calendar file, unless the UID itself ends so.
+  constexpr std::string_view kIcs = ".ics";
+  if ((*agenda)->find(*uid) == nullptr && uid->size() > kIcs.size() && uid->ends_with(kIcs)) {
+    const std::string series_uid = uid->substr(0, uid->size() - kIcs.size());
+    if ((*agenda)->find(series_uid) == nullptr) {
+      send_page_error(response, HTTPResponse::HTTP_NOT_FOUND, missing);
+      return;
+    }
+    serve_cached(
+        request, response, "event.ics " + series_uid,
+        [this, series_uid](const render::AgendaSnapshot& view,
+                           std::int64_t last_change) -> core::Result<std::string> {
+          const dedup::MergedEvent* event = view.find(series_uid);
+          if (event == nullptr) return core::Error{"the event went away while rendering"};
+          render::CalendarInfo info = calendar_info(last_change);
+          info.name = event->event.summary;
+          return render::render_ics(view.entry(*event), info);
+        },
+        BodyKind{kIcsType, options.page_cache_control});
+    return;
+  }
+  if ((*agenda)->find(*uid) == nullptr) {
+    send_page_error(response, HTTPResponse::HTTP_NOT_FOUND, missing);
+    return;
+  }
+  const std::string at = read_text(query, "at").substr(0, 64);
+  serve_cached(
+      request, response, "event " + *uid + '\0' + at + '\0' + today_key(),
+      [this, event_uid = *uid, at](const render::AgendaSnapshot& view,
+                                   std::int64_t) -> core::Result<std::string> {
+        auto page = pages->event(view, event_uid, at, core::unix_now());
+        if (!page) return core::Error{page.error()};
+        if (!page->has_value()) return core::Error{"the event went away while rendering"};
+        return std::move(**page);
+      },
+      page_kind());
+}
+
+void AgendaServer::Impl::serve_newsletter(HTTPServerRequest& request, HTTPServerResponse& response,
+                                          Route route, const QueryParameters& query) {
+  auto embed = read_embed_request(query);
+  if (!embed) {
+    send_page_error(response, HTTPResponse::HTTP_BAD_REQUEST, embed.error());
+    return;
+  }
+  // From the current hour: one rendering per hour serves every mail sent in it.
+  const std::int64_t hour = core::unix_now() / 3600 * 3600;
+  const std::string key = "embed " + std::to_string(static_cast<int>(route)) + " " +
+                          std::to_string(embed->days) + " " + std::to_string(embed->limit) + " " +
+                          std::to_string(hour) + " " + filter_key(embed->filter);
+  BodyKind kind = page_kind(kEmbedPolicy);
+  if (route == Route::kEmbedText) kind.content_type = kTextType;
+  if (route == Route::kRss) kind.content_type = kRssType;
+  if (route == Route::kWidget) kind.policy = kWidgetPolicy;
+  serve_cached(
+      request, response, key,
+      [this, route, wanted = *embed, hour](const render::AgendaSnapshot& view, std::int64_t) {
+        switch (route) {
+          case Route::kEmbedText:
+            return pages->embed_text(view, wanted, hour);
+          case Route::kRss:
+            return pages->upcoming_rss(view, wanted, hour);
+          case Route::kWidget:
+            return pages->widget(view, wanted, hour);
+          default:
+            return pages->embed_upcoming(view, wanted, hour);
+        }
+      },
+      kind);
+}
+
+void AgendaServer::Impl::serve_page(HTTPServerRequest& request, HTTPServerResponse& response,
+                                    Route route, std::string_view rest,
+                                    const QueryParameters& query) {
+  if (route == Route::kStatic) {
+    if ("/static/" + std::string(rest) != pages->stylesheet_path()) {
+      send_page_error(response, HTTPResponse::HTTP_NOT_FOUND,
+                      english() ? "There is no file at this address."
+                                : "Il n'y a pas de fichier à cette adresse.");
+      return;
+    }
+    serve_cached(
+        request, response, "css",
+        [this](const render::AgendaSnapshot&, std::int64_t) -> core::Result<std::string> {
+          return pages->stylesheet();
+        },
+        BodyKind{kCssType, kForever});
+    return;
+  }
+  auto filter = read_filter(query);
+  if (!filter) {
+    send_page_error(response, HTTPResponse::HTTP_BAD_REQUEST, filter.error());
+    return;
+  }
+  if (route == Route::kMonth) {
+    const auto month = parse_year_month(rest);
+    if (!month) {
+      send_page_error(response, HTTPResponse::HTTP_NOT_FOUND,
+                      english() ? "A month is written YYYY-MM, e.g. /month/2026-10."
+                                : "Un mois s'écrit AAAA-MM, par exemple /month/2026-10.");
+      return;
+    }
+    serve_cached(
+        request, response,
+        "month " + std::string(rest) + " " + today_key() + " " + filter_key(*filter),
+        [this, selection = *filter, m = *month](const render::AgendaSnapshot& view, std::int64_t) {
+          return pages->month(view, selection, m.year, m.month, core::unix_now());
+        },
+        page_kind());
+    return;
+  }
+  if (route == Route::kSubscribe) {
+    serve_cached(
+        request, response, "subscribe " + filter_key(*filter),
+        [this, selection = *filter](const render::AgendaSnapshot& view, std::int64_t) {
+          return pages->subscribe(view, selection);
+        },
+        page_kind());
+    return;
+  }
+  // The list of upcoming events.
+  auto page_number = read_int(query, "page", 1, 1, 100000);
+  if (!page_number) {
+    send_page_error(response, HTTPResponse::HTTP_BAD_REQUEST, page_number.error());
+    return;
+  }
+  serve_cached(
+      request, response,
+      "index " + std::to_string(*page_number) + " " + today_key() + " " + filter_key(*filter),
+      [this, list = render::ListRequest{*filter, *page_number}](const render::AgendaSnapshot& view,
+                                                                std::int64_t) {
+        return pages->index(view, list, core::unix_now());
+      },
+      page_kind());
 }
 
 void AgendaServer::Impl::serve_events(HTTPServerRequest& request, HTTPServerResponse& response,
@@ -434,15 +685,16 @@ void AgendaServer::Impl::serve_events(HTTPServerRequest& request, HTTPServerResp
   const std::string key = "json " + core::format_iso_date(from) + " " + core::format_iso_date(end);
   serve_cached(
       request, response, key,
-      [this, window](std::int64_t last_change) {
-        return render::agenda_json(store, agenda_options(last_change), window);
+      [window](const render::AgendaSnapshot& agenda, std::int64_t) -> core::Result<std::string> {
+        return render::render_json(agenda.agenda().merged.events, agenda.agenda().occurrences,
+                                   window);
       },
-      kJsonType);
+      BodyKind{kJsonType, options.cache_control});
 }
 
 void AgendaServer::Impl::serve_cached(HTTPServerRequest& request, HTTPServerResponse& response,
                                       const std::string& key, const BodyRenderer& body,
-                                      const char* content_type) {
+                                      const BodyKind& kind) {
   const auto generation = store.generation();
   if (!generation) {
     fail(request, response, "store: " + generation.error());
@@ -452,10 +704,12 @@ void AgendaServer::Impl::serve_cached(HTTPServerRequest& request, HTTPServerResp
     // Read before rendering: a change made meanwhile shows as a newer generation next time.
     auto last_change = store.last_change();
     if (!last_change) return core::Error{"store: " + last_change.error()};
-    auto rendered = body(*last_change);
+    auto agenda = snapshots.get(*generation);
+    if (!agenda) return core::Error{"dedup: " + agenda.error()};
+    auto rendered = body(**agenda, *last_change);
     if (!rendered) return core::Error{"render: " + rendered.error()};
     const std::int64_t modified = *last_change != 0 ? *last_change : core::unix_now();
-    return make_rendering(*generation, content_type, std::move(rendered).value(), modified);
+    return make_rendering(*generation, kind.content_type, std::move(rendered).value(), modified);
   });
   if (!rendering) {
     fail(request, response, rendering.error());
@@ -483,8 +737,13 @@ void AgendaServer::Impl::serve_cached(HTTPServerRequest& request, HTTPServerResp
 
   response.set("ETag", etag);
   response.set("Last-Modified", r.last_modified_text);
-  response.set("Cache-Control", options.cache_control);
+  response.set("Cache-Control", kind.cache_control);
   response.set("Vary", "Accept-Encoding");
+  response.set("X-Content-Type-Options", "nosniff");
+  if (kind.policy != nullptr) {
+    response.set("Content-Security-Policy", kind.policy);
+    response.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  }
   if (not_modified) {
     response.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
     // Poco sends a 304 (or HEAD) without a body and keeps the connection alive.
@@ -561,6 +820,11 @@ core::Status AgendaServer::start() {
       ":" + std::to_string(options.port);
   if (options.port < 0 || options.port > 65535) {
     return core::Error{"cannot listen on " + where + ": port out of range"};
+  }
+  if (!impl.pages) {
+    auto templates = render::Templates::load(options.templates_dir);
+    if (!templates) return core::Error{"templates: " + templates.error()};
+    impl.pages.emplace(std::move(templates).value(), options.site);
   }
   const int threads = std::max(1, options.threads);
   try {

@@ -6,9 +6,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "core/feed.h"
 #include "core/result.h"
 #include "render/agenda.h"
+#include "render/web_pages.h"
 #include "store/store.h"
 
 namespace concerto::server {
@@ -29,10 +32,22 @@ struct ServerOptions {
   std::string admin_token;
   int json_past_days = 366;  // default /api/events window around now
   int json_future_days = 731;
+  // The web pages: partner and feed labels, the site (title, public URL, language), templates
+  // replacing the built-in ones (empty: none; loaded by start()), and their caching.
+  std::vector<core::FeedConfig> feeds;
+  render::SiteInfo site;
+  std::string templates_dir;
+  std::string page_cache_control = "public, max-age=60";
 };
 
-// Routes: GET/HEAD /calendar.ics, /api/events?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive dates in
-// the site's zone), /api/feeds/status, /healthz; the admin API under /api/admin/ (admin_api.h).
+// Routes: GET/HEAD
+// - pages: / (upcoming, ?partner=&category=&place=&q=&page=), /month, /month/YYYY-MM,
+//   /events/<uid>[?at=<recurrence>], /events/<uid>.ics, /subscribe, /static/concerto-<hash>.css;
+// - newsletter: /embed/upcoming, /embed/upcoming.txt, /upcoming.rss, /embed/widget
+//   (?days=&limit=&partner=&category=);
+// - data: /calendar.ics (same filters), /api/events?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive
+//   dates in the site's zone), /api/feeds/status, /healthz; the admin API under /api/admin/
+//   (admin_api.h).
 // `store` must outlive the server; handlers run on options.threads pool threads and call the store
 // concurrently.
 class AgendaServer {
@@ -42,7 +57,8 @@ class AgendaServer {
   AgendaServer(const AgendaServer&) = delete;
   AgendaServer& operator=(const AgendaServer&) = delete;
 
-  // Binds without SO_REUSEPORT, so a second instance on the same port fails here:
+  // Loads the templates (a broken one fails here, naming its file), then binds without
+  // SO_REUSEPORT, so a second instance on the same port fails here:
   // "cannot listen on 127.0.0.1:8080: address already in use".
   core::Status start();
   // Closes open connections and waits for running handlers; idempotent, also run on destruction.

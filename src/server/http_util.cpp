@@ -27,12 +27,14 @@ int hex_value(char c) {
   return -1;
 }
 
-core::Result<std::string> percent_decode(std::string_view text) {
+}  // namespace
+
+core::Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       c = ' ';
     } else if (c == '%') {
       const int high = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
@@ -47,6 +49,8 @@ core::Result<std::string> percent_decode(std::string_view text) {
   }
   return out;
 }
+
+namespace {
 
 std::optional<int> number(std::string_view digits) {
   if (digits.empty() || digits.size() > 4) return std::nullopt;
@@ -200,11 +204,11 @@ core::Result<QueryParameters> parse_query(std::string_view query) {
   for (const std::string& pair : core::split(query, '&')) {
     if (pair.empty()) continue;
     const auto equals = pair.find('=');
-    auto name = percent_decode(std::string_view(pair).substr(0, equals));
+    auto name = percent_decode(std::string_view(pair).substr(0, equals), true);
     if (!name) return core::Error{name.error()};
     std::string value;
     if (equals != std::string::npos) {
-      auto decoded = percent_decode(std::string_view(pair).substr(equals + 1));
+      auto decoded = percent_decode(std::string_view(pair).substr(equals + 1), true);
       if (!decoded) return core::Error{decoded.error()};
       value = std::move(decoded).value();
     }

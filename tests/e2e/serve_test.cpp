@@ -237,7 +237,8 @@ TEST_F(Deployment, ServesALandingPageWithTheEscapedSiteTitle) {
   Response page = get(server.port(), "/");
   EXPECT_EQ(page.status, 200);
   EXPECT_EQ(page.headers.getContentType(), "text/html; charset=utf-8");
-  EXPECT_NE(page.body.find("<h1>&lt;Agenda &amp; &quot;co&quot;&gt;</h1>"), std::string::npos)
+  EXPECT_NE(page.body.find("<a href=\"/\">&lt;Agenda &amp; &quot;co&quot;&gt;</a>"),
+            std::string::npos)
       << page.body;
   EXPECT_NE(page.body.find("href=\"/calendar.ics\""), std::string::npos);
   EXPECT_EQ(page.body.find("<Agenda"), std::string::npos);

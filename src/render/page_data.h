@@ -1,0 +1,42 @@
+#pragma once
+// Private to render/: the template data shared by the pages and the newsletter blocks.
+
+#include <string>
+#include <string_view>
+
+#include "render/agenda_view.h"
+#include "render/templates.h"
+#include "render/web_pages.h"
+
+namespace concerto::render::detail {
+
+// A translated label: labels(language)["subscribe"] -> "S'abonner".
+const char* label(Language language, std::string_view key);
+// Every label, as {{t.key}}.
+TemplateData label_data(Language language);
+
+// site.base_url + path.
+std::string absolute_url(const SiteInfo& site, std::string_view path);
+// "?partner=x&category=y&place=z&q=w" for the filter's non-empty fields (plus `extra`, already
+// encoded, e.g. "page=2"), "" when there are none.
+std::string filter_query(const ViewFilter& filter, std::string_view extra = {});
+
+// The local start and end of an instance as shown: in the site's zone (floating times and dates
+// as they are).
+struct LocalSpan {
+  bool all_day = false;
+  core::LocalDateTime start;
+  core::LocalDateTime end;
+  core::Date first_day;  // the days it covers, both inclusive
+  core::Date last_day;
+};
+LocalSpan local_span(const AgendaSnapshot& agenda, const Instance& instance);
+
+// One instance for a template: title, cancelled, href/url (our event page), when, time,
+// day, datetime (ISO 8601 for <time>), place, online, map_url, link (the partner's http(s) URL),
+// description, paragraphs [{text}], partners [{name, href, website}], categories [{name,
+// href}], other_zone (the time in the event's own zone when it differs), recurring.
+TemplateData instance_data(const AgendaSnapshot& agenda, const Instance& instance,
+                           const SiteInfo& site);
+
+}  // namespace concerto::render::detail

@@ -1,0 +1,37 @@
+#include "server/snapshot_cache.h"
+
+#include <utility>
+
+#include "dedup/dedup.h"
+
+namespace concerto::server {
+
+SnapshotCache::SnapshotCache(store::Store& store, render::AgendaOptions options,
+                             std::vector<core::FeedConfig> feeds)
+    : store_(store), options_(std::move(options)), feeds_(std::move(feeds)) {
+  zone_ = core::find_zone(options_.calendar.timezone);
+  if (!zone_) zone_ = core::utc_zone();
+}
+
+core::Result<std::shared_ptr<const render::AgendaSnapshot>> SnapshotCache::get(
+    std::int64_t generation) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (snapshot_ && generation_ == generation) return snapshot_;
+  }
+  const std::lock_guard build(build_mutex_);
+  {
+    const std::lock_guard lock(mutex_);
+    if (snapshot_ && generation_ == generation) return snapshot_;  // built while we waited
+  }
+  auto agenda = dedup::merged_agenda(store_, options_.feed_priority, options_.match);
+  if (!agenda) return core::Error{agenda.error()};
+  auto snapshot =
+      std::make_shared<const render::AgendaSnapshot>(std::move(agenda).value(), feeds_, zone_);
+  const std::lock_guard lock(mutex_);
+  generation_ = generation;
+  snapshot_ = snapshot;
+  return snapshot;
+}
+
+}  // namespace concerto::server
