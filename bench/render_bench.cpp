@@ -9,8 +9,10 @@
 
 #include "core/time_zone.h"
 #include "dedup/dedup.h"
+#include "render/agenda_view.h"
 #include "render/ics_writer.h"
 #include "render/json_writer.h"
+#include "render/web_pages.h"
 
 namespace concerto {
 namespace {
@@ -143,6 +145,90 @@ void BM_Deduplicate(benchmark::State& state) {
   state.counters["sources"] = static_cast<double>(input.sources.size());
 }
 BENCHMARK(BM_Deduplicate)->Unit(benchmark::kMillisecond);
+
+// The web pages: one snapshot per store generation, then each page from it.
+dedup::Agenda agenda_of(const Corpus& input) {
+  dedup::Agenda agenda;
+  agenda.events = input.sources;
+  agenda.occurrences = input.occurrences;
+  agenda.merged = dedup::deduplicate(dedup_input(input));
+  return agenda;
+}
+
+std::vector<core::FeedConfig> feeds() {
+  std::vector<core::FeedConfig> configs;
+  for (int i = 0; i < 7; ++i) {
+    core::FeedConfig feed;
+    feed.id = "feed-" + std::to_string(i);
+    feed.name = "Agenda " + std::to_string(i);
+    feed.partner = "Partenaire " + std::to_string(i);
+    configs.push_back(feed);
+  }
+  return configs;
+}
+
+const render::AgendaSnapshot& snapshot() {
+  static const render::AgendaSnapshot kSnapshot(agenda_of(corpus()), feeds(),
+                                                core::find_zone("Europe/Paris"));
+  return kSnapshot;
+}
+
+const render::WebPages& pages() {
+  static const render::WebPages kPages(render::Templates::load("").value(), render::SiteInfo{});
+  return kPages;
+}
+
+constexpr std::int64_t kNow = 1780000000;  // 2026-05-28, inside the corpus's two years
+
+void BM_BuildSnapshot(benchmark::State& state) {
+  const Corpus& input = corpus();
+  const dedup::Agenda agenda = agenda_of(input);
+  for (auto _ : state) {
+    state.PauseTiming();
+    dedup::Agenda copy = agenda;
+    state.ResumeTiming();
+    render::AgendaSnapshot built(std::move(copy), feeds(), core::find_zone("Europe/Paris"));
+    benchmark::DoNotOptimize(&built);
+  }
+  state.counters["instances"] = static_cast<double>(input.occurrences.size());
+}
+BENCHMARK(BM_BuildSnapshot)->Unit(benchmark::kMillisecond);
+
+void BM_PageIndex(benchmark::State& state) {
+  const render::AgendaSnapshot& agenda = snapshot();
+  render::ListRequest request;
+  request.filter.query = state.range(0) != 0 ? "orchestre fete" : "";
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string page = pages().index(agenda, request, kNow).value();
+    bytes = page.size();
+    benchmark::DoNotOptimize(page.data());
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_PageIndex)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+void BM_PageMonth(benchmark::State& state) {
+  const render::AgendaSnapshot& agenda = snapshot();
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string page = pages().month(agenda, {}, 2026, 6, kNow).value();
+    bytes = page.size();
+    benchmark::DoNotOptimize(page.data());
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_PageMonth)->Unit(benchmark::kMillisecond);
+
+void BM_PageEvent(benchmark::State& state) {
+  const render::AgendaSnapshot& agenda = snapshot();
+  for (auto _ : state) {
+    const auto page = pages().event(agenda, "event-0@partner.example.org", "", kNow);
+    if (!page || !page->has_value()) state.SkipWithError("no event page");
+    benchmark::DoNotOptimize(&page);
+  }
+}
+BENCHMARK(BM_PageEvent)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace concerto

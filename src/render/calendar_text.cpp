@@ -180,6 +180,12 @@ std::string format_day_range(Language language, const core::Date& first, const c
          month_year;
 }
 
+// An evening that ends at midnight ends on its own day: "20 h – 0 h", not "du … au …".
+static bool ends_at_its_midnight(const core::LocalDateTime& start, const core::LocalDateTime& end) {
+  return end.hour == 0 && end.minute == 0 && is_nameable(start.date) &&
+         end.date == core::add_days(start.date, 1) && (start.hour != 0 || start.minute != 0);
+}
+
 std::string format_when(Language language, bool all_day, const core::LocalDateTime& start,
                         const core::LocalDateTime& end) {
   if (all_day) {
@@ -188,7 +194,7 @@ std::string format_when(Language language, bool all_day, const core::LocalDateTi
   }
   const std::string start_text = day_and_time(language, start, true);
   if (!is_after_to_the_minute(end, start)) return start_text;
-  if (end.date == start.date) {
+  if (end.date == start.date || ends_at_its_midnight(start, end)) {
     return start_text + range_dash(language, false) + format_time(language, end.hour, end.minute);
   }
   const std::string end_text = day_and_time(language, end, true);
@@ -201,7 +207,7 @@ std::string format_time_range(Language language, bool all_day, const core::Local
   if (all_day) return language == Language::kEnglish ? "all day" : "toute la journée";
   const std::string start_text = format_time(language, start.hour, start.minute);
   if (!is_after_to_the_minute(end, start)) return start_text;
-  if (end.date == start.date) {
+  if (end.date == start.date || ends_at_its_midnight(start, end)) {
     return start_text + range_dash(language, false) + format_time(language, end.hour, end.minute);
   }
   return start_text + range_dash(language, true) + day_and_time(language, end, false);

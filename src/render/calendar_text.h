@@ -56,7 +56,7 @@ std::string format_day_range(Language language, const core::Date& first, const c
 // all_day: `end` is exclusive (the day after the last day), as in ICS.
 // Timed, one day: "lundi 19 octobre 2026, 18 h 30 – 20 h" / "Monday 19 October 2026, 18:30–20:00";
 // an end equal to the start (or before it) shows the start time alone. Times are compared to
-// the minute, as they are shown.
+// the minute, as they are shown. An evening ending at midnight is one day: "…, 20 h – 0 h".
 // Timed over several days: "du lundi 19 octobre 2026, 18 h 30 au mardi 20 octobre 2026, 2 h"
 // / "Monday 19 October 2026, 18:30 – Tuesday 20 October 2026, 02:00".
 // All day: format_day_range(start.date, end.date - 1 day) (a one-day event gives format_day; so

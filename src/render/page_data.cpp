@@ -118,6 +118,20 @@ std::string iso_with_offset(const AgendaSnapshot& agenda, const core::EventTime&
 
 }  // namespace
 
+void set_text(TemplateData& object, const std::string& key, const std::string& text) {
+  if (text.empty()) {
+    object.set(key, false);
+  } else {
+    object.set(key, text);
+  }
+}
+
+TemplateData& append(TemplateData& list) {
+  list.push_back(TemplateData());
+  // The list is ours and not const; kainjow only lacks a mutable accessor.
+  return const_cast<TemplateData&>(list.list_value().back());
+}
+
 const char* label(Language language, std::string_view key) {
   for (const Label& entry : kLabels) {
     if (key == entry.key) return language == Language::kEnglish ? entry.en : entry.fr;
@@ -209,6 +223,7 @@ TemplateData instance_data(const AgendaSnapshot& agenda, const Instance& instanc
   data.set("recurring", instance.series != nullptr && instance.series->event.recurring());
 
   // The time where the event happens, when that zone's clock differs from the site's.
+  data.set("other_zone", false);
   const core::EventTime& start = instance.occurrence->start;
   if (!start.all_day && !start.floating()) {
     if (const core::ZonePtr own = core::find_zone(start.tzid);
@@ -220,33 +235,32 @@ TemplateData instance_data(const AgendaSnapshot& agenda, const Instance& instanc
     }
   }
 
+  // mustache sections take any string, even an empty one, as true, and a name missing from an
+  // item is looked up in the enclosing ones: absent fields are set to false.
   const std::string& place = event.location;
-  // mustache sections take any string, even an empty one, as true: empty fields are left unset.
-  if (!place.empty()) data.set("place", place);
+  set_text(data, "place", place);
   const dedup::PlaceKey place_key = dedup::fold_place(place);
   data.set("online", place_key.online);
-  if (core::is_http_url(place)) {
-    data.set("place_link", place);
-  } else if (!place_key.words.empty()) {
-    data.set("map_url", map_url(place));
-  }
-  if (core::is_http_url(event.url)) data.set("link", event.url);
-  if (!event.description.empty()) data.set("description", event.description);
+  set_text(data, "place_link", core::is_http_url(place) ? place : std::string());
+  set_text(data, "map_url",
+           !core::is_http_url(place) && !place_key.words.empty() ? map_url(place) : std::string());
+  set_text(data, "link", core::is_http_url(event.url) ? event.url : std::string());
+  set_text(data, "description", event.description);
   TemplateData paragraphs{TemplateData::type::list};
   for (const std::string& line : core::split(event.description, '\n')) {
     if (!core::trim(line).empty()) paragraphs.push_back(TemplateData("text", std::string(line)));
   }
-  data.set("paragraphs", paragraphs);
+  put(data, "paragraphs", std::move(paragraphs));
 
   TemplateData partners{TemplateData::type::list};
   for (const PartnerLabel* partner : agenda.partners_of(*instance.source)) {
     TemplateData item;
     item.set("name", partner->name);
     item.set("href", "/" + filter_query(ViewFilter{partner->slug, "", "", ""}));
-    if (!partner->website.empty()) item.set("website", partner->website);
-    partners.push_back(item);
+    set_text(item, "website", partner->website);
+    append(partners) = std::move(item);
   }
-  data.set("partners", partners);
+  put(data, "partners", std::move(partners));
   data.set("partner_names", [&] {
     std::string names;
     for (const PartnerLabel* partner : agenda.partners_of(*instance.source)) {
@@ -260,9 +274,9 @@ TemplateData instance_data(const AgendaSnapshot& agenda, const Instance& instanc
     TemplateData item;
     item.set("name", category);
     item.set("href", "/" + filter_query(ViewFilter{"", slug(category), "", ""}));
-    categories.push_back(item);
+    append(categories) = std::move(item);
   }
-  data.set("categories", categories);
+  put(data, "categories", std::move(categories));
   data.set("has_categories", !event.categories.empty());
   return data;
 }

@@ -10,6 +10,17 @@
 
 namespace concerto::render::detail {
 
+// kainjow's data only copies in (set and push_back take const&), and a copy is deep: these
+// move instead. append() adds an empty object to `list` and returns it.
+TemplateData& append(TemplateData& list);
+inline void put(TemplateData& object, const std::string& key, TemplateData&& value) {
+  object[key] = std::move(value);
+}
+
+// `text`, or false when it is empty: mustache takes an empty string as true in {{#key}}, and
+// looks a missing key up in the enclosing sections.
+void set_text(TemplateData& object, const std::string& key, const std::string& text);
+
 // A translated label: labels(language)["subscribe"] -> "S'abonner".
 const char* label(Language language, std::string_view key);
 // Every label, as {{t.key}}.

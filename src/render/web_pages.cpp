@@ -14,9 +14,11 @@ namespace concerto::render {
 namespace {
 
 using detail::absolute_url;
+using detail::append;
 using detail::filter_query;
 using detail::instance_data;
 using detail::label;
+using detail::put;
 using TemplateList = TemplateData;
 
 constexpr int kOtherDates = 12;
@@ -45,7 +47,7 @@ void add_filter_data(TemplateData& page, const AgendaSnapshot& agenda, const Vie
     item.set("slug", partner->slug);
     item.set("name", partner->name);
     item.set("selected", partner->slug == filter.partner);
-    partners.push_back(item);
+    append(partners) = std::move(item);
   }
   TemplateData categories = list();
   for (const CategoryLabel& category : agenda.categories()) {
@@ -53,15 +55,15 @@ void add_filter_data(TemplateData& page, const AgendaSnapshot& agenda, const Vie
     item.set("slug", category.slug);
     item.set("name", category.name);
     item.set("selected", category.slug == filter.category);
-    categories.push_back(item);
+    append(categories) = std::move(item);
   }
   TemplateData form;
-  form.set("partners", partners);
-  form.set("categories", categories);
+  put(form, "partners", std::move(partners));
+  put(form, "categories", std::move(categories));
   form.set("place", filter.place);
   form.set("q", filter.query);
   form.set("active", !filter.empty());
-  page.set("filter", form);
+  put(page, "filter", std::move(form));
   page.set("subscribe_href", "/subscribe" + filter_query(filter));
 }
 
@@ -150,8 +152,8 @@ core::Result<std::string> WebPages::framed(TemplateData page,
   site.set("url", site_.base_url);
   site.set("lang", language_code(site_.language));
   site.set("stylesheet", stylesheet_path_);
-  page.set("site", site);
-  page.set("t", detail::label_data(site_.language));
+  put(page, "site", std::move(site));
+  put(page, "t", detail::label_data(site_.language));
   auto content = templates_.render(template_name, page);
   if (!content) return content;
   page.set("content", std::move(content).value());
@@ -180,16 +182,16 @@ core::Result<std::string> WebPages::index(const AgendaSnapshot& agenda, const Li
   bool have_day = false;
   const auto close_day = [&] {
     if (!have_day) return;
-    day_data.set("events", events);
-    days.push_back(day_data);
+    put(day_data, "events", std::move(events));
+    append(days) = std::move(day_data);
     events = list();
     have_day = false;
   };
   const auto close_month = [&] {
     close_day();
     if (current_month < 0) return;
-    month_data.set("days", days);
-    months.push_back(month_data);
+    put(month_data, "days", std::move(days));
+    append(months) = std::move(month_data);
     days = list();
     current_month = -1;
   };
@@ -213,14 +215,14 @@ core::Result<std::string> WebPages::index(const AgendaSnapshot& agenda, const Li
       day_data.set("date", core::format_iso_date(day));
       day_data.set("today", day == today);
     }
-    events.push_back(instance_data(agenda, *all[i], site_));
+    append(events) = instance_data(agenda, *all[i], site_);
   }
   close_month();
 
   TemplateData page;
   page.set("page_title", std::string(label(site_.language, "upcoming")));
   page.set("nav_upcoming", true);
-  page.set("months", months);
+  put(page, "months", std::move(months));
   page.set("empty", all.empty());
   page.set("count",
            std::to_string(all.size()) + " " +
@@ -241,7 +243,7 @@ core::Result<std::string> WebPages::index(const AgendaSnapshot& agenda, const Li
       pager.set("next_href",
                 "/" + filter_query(request.filter, "page=" + std::to_string(page_number + 1)));
     }
-    page.set("pager", pager);
+    put(page, "pager", std::move(pager));
   }
   return framed(std::move(page), "index.mustache");
 }
@@ -290,13 +292,13 @@ core::Result<std::string> WebPages::month(const AgendaSnapshot& agenda, const Vi
       TemplateData item = instance_data(agenda, *instance, site_);
       const detail::LocalSpan span = detail::local_span(agenda, *instance);
       item.set("continued", !(span.first_day == day));
-      events.push_back(item);
+      append(events) = std::move(item);
     }
     cell.set("has_events", !by_day[static_cast<std::size_t>(i)].empty());
-    cell.set("events", events);
-    days.push_back(cell);
+    put(cell, "events", std::move(events));
+    append(days) = std::move(cell);
     if (days.list_value().size() == 7) {
-      weeks.push_back(TemplateData("days", days));
+      put(append(weeks), "days", std::move(days));
       days = list();
     }
   }
@@ -312,8 +314,8 @@ core::Result<std::string> WebPages::month(const AgendaSnapshot& agenda, const Vi
   page.set("page_title", title);
   page.set("month_title", title);
   page.set("nav_month", true);
-  page.set("weeks", weeks);
-  page.set("weekdays", weekday_names);
+  put(page, "weeks", std::move(weeks));
+  put(page, "weekdays", std::move(weekday_names));
   page.set("empty", in_month == 0);
   page.set("previous_href", month_path(previous.year, previous.month) + filter_query(filter));
   page.set("previous_title", format_month(site_.language, previous.year, previous.month));
@@ -385,22 +387,22 @@ core::Result<std::optional<std::string>> WebPages::event(const AgendaSnapshot& a
     TemplateData item;
     item.set("partner", feed.partner->name);
     item.set("feed", feed.name);
-    if (const core::Event* copy = agenda.source_event(ref)) {
-      item.set("title", copy->summary);
-      if (core::is_http_url(copy->url)) item.set("link", copy->url);
-    }
-    sources.push_back(item);
+    const core::Event* copy = agenda.source_event(ref);
+    detail::set_text(item, "title", copy != nullptr ? copy->summary : std::string());
+    detail::set_text(item, "link",
+                     copy != nullptr && core::is_http_url(copy->url) ? copy->url : std::string());
+    append(sources) = std::move(item);
   }
-  page.set("sources", sources);
+  put(page, "sources", std::move(sources));
 
   TemplateData others = list();
   int listed = 0;
   for (const Instance* instance : instances) {
     if (instance == shown || instance->end <= now_utc) continue;
     if (++listed > kOtherDates) break;
-    others.push_back(instance_data(agenda, *instance, site_));
+    append(others) = instance_data(agenda, *instance, site_);
   }
-  page.set("other_dates", others);
+  put(page, "other_dates", std::move(others));
   page.set("has_other_dates", listed > 0);
   page.set("back_href", "/");
   auto body = framed(std::move(page), "event.mustache");

@@ -474,9 +474,14 @@ TEST(FormatWhenTimed, SeveralDays) {
             "du lundi 19 octobre 2026, 18\u00a0h\u00a030 au mardi 20 octobre 2026, 2\u00a0h");
   EXPECT_EQ(format_when(kEn, false, t(2026, 10, 19, 18, 30), t(2026, 10, 20, 2, 0)),
             "Monday 19 October 2026, 18:30 \u2013 Tuesday 20 October 2026, 02:00");
-  // An end at midnight is on the next day.
+  // An evening ending at midnight ends on its own day.
   EXPECT_EQ(format_when(kFr, false, t(2026, 10, 19, 20, 0), t(2026, 10, 20, 0, 0)),
-            "du lundi 19 octobre 2026, 20\u00a0h au mardi 20 octobre 2026, 0\u00a0h");
+            "lundi 19 octobre 2026, 20\u00a0h \u2013 0\u00a0h");
+  EXPECT_EQ(format_time_range(kFr, false, t(2026, 10, 19, 20, 0), t(2026, 10, 20, 0, 0)),
+            "20\u00a0h \u2013 0\u00a0h");
+  // From midnight to midnight is a whole day: both days are named.
+  EXPECT_EQ(format_when(kFr, false, t(2026, 10, 19, 0, 0), t(2026, 10, 20, 0, 0)),
+            "du lundi 19 octobre 2026, 0\u00a0h au mardi 20 octobre 2026, 0\u00a0h");
 }
 
 TEST(FormatWhenTimed, SeveralDaysAcrossMonthAndYear) {
@@ -559,8 +564,9 @@ TEST(FormatTimeRange, LaterDayNamesThatDayWithoutTheYear) {
             "18:30 \u2013 Tuesday 20 October, 02:00");
   EXPECT_EQ(format_time_range(kFr, false, t(2026, 12, 31, 23, 0), t(2027, 1, 1, 0, 30)),
             "23\u00a0h \u2013 vendredi 1er janvier, 0\u00a0h\u00a030");
+  // Except an evening ending at midnight.
   EXPECT_EQ(format_time_range(kEn, false, t(2026, 10, 19, 20, 0), t(2026, 10, 20, 0, 0)),
-            "20:00 \u2013 Tuesday 20 October, 00:00");
+            "20:00\u201300:00");
 }
 
 TEST(FormatTimeRange, DaylightSavingNightIsCivil) {
