@@ -71,7 +71,12 @@ AgendaSnapshot::AgendaSnapshot(dedup::Agenda agenda, const std::vector<core::Fee
       series_by_entry.emplace(entry_key(event), &event);
     }
   }
-  std::unordered_map<std::string, std::size_t> seen_category;
+  // An override whose series is not stored is reached by its own UID.
+  for (const dedup::MergedEvent& event : merged) {
+    if (event.event.recurrence_id && series_by_entry.count(entry_key(event)) == 0) {
+      by_uid_.emplace(event.event.uid, &event);
+    }
+  }
   for (const dedup::MergedEvent& event : merged) {
     if (event.event.recurrence_id) {
       const auto series = series_by_entry.find(entry_key(event));
@@ -105,6 +110,19 @@ AgendaSnapshot::AgendaSnapshot(dedup::Agenda agenda, const std::vector<core::Fee
   instances_ =
       merged_instances(merged, agenda_.occurrences, std::numeric_limits<std::int64_t>::min(),
                        std::numeric_limits<std::int64_t>::max());
+  // Dates and floating times are days and wall times of the site's zone: its midnight, not
+  // UTC's, is where an all-day event begins (else yesterday's would still be on today's list).
+  const auto site_seconds = [&](const core::EventTime& time, std::int64_t instant) {
+    if (time.all_day) return zone_->to_utc(core::LocalDateTime{time.date, 0, 0, 0});
+    if (time.floating()) return zone_->to_utc(time.local);
+    return instant;
+  };
+  for (Instance& instance : instances_) {
+    instance.start = site_seconds(instance.occurrence->start, instance.start);
+    instance.end = std::max(instance.start, site_seconds(instance.occurrence->end, instance.end));
+  }
+  std::stable_sort(instances_.begin(), instances_.end(),
+                   [](const Instance& a, const Instance& b) { return a.start < b.start; });
   for (const Instance& instance : instances_) {
     longest_span_ = std::max(longest_span_, instance.end - instance.start);
     instances_by_event_[instance.series != nullptr ? instance.series : instance.source].push_back(
@@ -229,7 +247,12 @@ std::vector<dedup::MergedEvent> AgendaSnapshot::entries(const ViewFilter& filter
 }
 
 const core::Event* AgendaSnapshot::source_event(const core::SourceRef& source) const {
-  const auto found = source_events_.find(stored_source_key(source));
+  auto found = source_events_.find(stored_source_key(source));
+  // One occurrence of a feed's series (joined by another feed's single event) has no event of
+  // its own: the series speaks for it.
+  if (found == source_events_.end() && !source.recurrence.empty()) {
+    found = source_events_.find(stored_source_key({source.feed_id, source.uid, ""}));
+  }
   return found == source_events_.end() ? nullptr : found->second;
 }
 

@@ -62,6 +62,8 @@ class AgendaSnapshot {
   const dedup::Agenda& agenda() const { return agenda_; }
 
   // Instances overlapping [from_utc, to_utc) whose merged event passes `filter`, by start.
+  // Here an Instance's start and end are instants in the site's zone for dates and floating
+  // times too (not their sort_seconds()).
   std::vector<const Instance*> select(const ViewFilter& filter, std::int64_t from_utc,
                                       std::int64_t to_utc) const;
   bool matches(const dedup::MergedEvent& event, const ViewFilter& filter) const;
@@ -76,7 +78,8 @@ class AgendaSnapshot {
   // the filtered calendars.
   std::vector<dedup::MergedEvent> entries(const ViewFilter& filter) const;
 
-  // The partner's own copy of a source, null when not stored.
+  // The partner's own copy of a source (for one occurrence of a series without an override of
+  // its own: the series), null when not stored.
   const core::Event* source_event(const core::SourceRef& source) const;
   // Labels of a feed; an unknown feed id gets a label made from the id.
   const FeedLabel& feed(const std::string& feed_id) const;

@@ -75,6 +75,15 @@ core::Result<std::string> Templates::render(std::string_view name, const Templat
   return out;
 }
 
+void Templates::add_partials(TemplateData& data) const {
+  for (const auto& [name, entry] : entries_) {
+    if (!entry.parsed || ends_with(name, kTextSuffix)) continue;
+    const std::string* text = &entry.text;  // entries_ outlives every render
+    data.set(name.substr(0, name.size() - kTemplateSuffix.size()),
+             kainjow::mustache::partial([text] { return *text; }));
+  }
+}
+
 const std::string* Templates::file(std::string_view name) const {
   const auto found = entries_.find(name);
   return found == entries_.end() ? nullptr : &found->second.text;

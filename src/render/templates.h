@@ -24,6 +24,9 @@ class Templates {
   // Renders template `name` ("index.mustache"). Names ending in ".txt.mustache" are plain text:
   // {{value}} is not HTML-escaped there. Fails for an unknown name or a render error.
   core::Result<std::string> render(std::string_view name, const TemplateData& data) const;
+  // Makes every template available to `data` as a partial named by its stem: {{> filters}} is
+  // filters.mustache.
+  void add_partials(TemplateData& data) const;
   // A file served as is (style.css); nullptr when unknown.
   const std::string* file(std::string_view name) const;
 

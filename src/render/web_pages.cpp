@@ -40,7 +40,9 @@ std::int64_t start_of_day(const AgendaSnapshot& agenda, const core::Date& day) {
 }
 
 // The filter form's choices, with the current ones selected.
-void add_filter_data(TemplateData& page, const AgendaSnapshot& agenda, const ViewFilter& filter) {
+// `action`: the page the form submits to (and "show all" goes back to).
+void add_filter_data(TemplateData& page, const AgendaSnapshot& agenda, const ViewFilter& filter,
+                     const std::string& action) {
   TemplateData partners = list();
   for (const PartnerLabel* partner : agenda.partners()) {
     TemplateData item;
@@ -63,13 +65,14 @@ void add_filter_data(TemplateData& page, const AgendaSnapshot& agenda, const Vie
   form.set("place", filter.place);
   form.set("q", filter.query);
   form.set("active", !filter.empty());
+  form.set("action", action);
   put(page, "filter", std::move(form));
   page.set("subscribe_href", "/subscribe" + filter_query(filter));
 }
 
 // schema.org Event as JSON-LD; '<', '>' and '&' are written as \u escapes so that nothing in
 // partner text can close the <script> element.
-std::string json_ld(const AgendaSnapshot& agenda, const Instance& instance, const SiteInfo& site,
+std::string json_ld(const AgendaSnapshot& agenda, const Instance& instance,
                     const std::string& page_url) {
   const core::Event& event = instance.source->event;
   const auto iso = [&](const core::EventTime& time) {
@@ -82,7 +85,11 @@ std::string json_ld(const AgendaSnapshot& agenda, const Instance& instance, cons
   std::string out = "{\"@context\":\"https://schema.org\",\"@type\":\"Event\",\"name\":";
   out += json_string(event.summary);
   out += ",\"startDate\":" + json_string(iso(instance.occurrence->start));
-  out += ",\"endDate\":" + json_string(iso(instance.occurrence->end));
+  // schema.org dates are inclusive; an ICS all-day end is the day after.
+  core::EventTime end = instance.occurrence->end;
+  if (end.all_day)
+    end.date = std::max(instance.occurrence->start.date, core::add_days(end.date, -1));
+  out += ",\"endDate\":" + json_string(iso(end));
   out += ",\"eventStatus\":";
   out += event.status == core::EventStatus::kCancelled ? "\"https://schema.org/EventCancelled\""
                                                        : "\"https://schema.org/EventScheduled\"";
@@ -118,7 +125,6 @@ std::string json_ld(const AgendaSnapshot& agenda, const Instance& instance, cons
     out += "}";
   }
   out += "]}";
-  (void)site;
   std::string safe;
   safe.reserve(out.size());
   for (const char c : out) {
@@ -154,6 +160,7 @@ core::Result<std::string> WebPages::framed(TemplateData page,
   site.set("stylesheet", stylesheet_path_);
   put(page, "site", std::move(site));
   put(page, "t", detail::label_data(site_.language));
+  templates_.add_partials(page);
   auto content = templates_.render(template_name, page);
   if (!content) return content;
   page.set("content", std::move(content).value());
@@ -227,7 +234,7 @@ core::Result<std::string> WebPages::index(const AgendaSnapshot& agenda, const Li
   page.set("count",
            std::to_string(all.size()) + " " +
                label(site_.language, all.size() == 1 ? "events_count_one" : "events_count_many"));
-  add_filter_data(page, agenda, request.filter);
+  add_filter_data(page, agenda, request.filter, "/");
   page.set("month_href", month_path(today.year, today.month) + filter_query(request.filter));
   if (pages > 1) {
     TemplateData pager;
@@ -317,11 +324,17 @@ core::Result<std::string> WebPages::month(const AgendaSnapshot& agenda, const Vi
   put(page, "weeks", std::move(weeks));
   put(page, "weekdays", std::move(weekday_names));
   page.set("empty", in_month == 0);
-  page.set("previous_href", month_path(previous.year, previous.month) + filter_query(filter));
+  // Only months /month/YYYY-MM serves (years 1000 to 9999) are linked.
+  detail::set_text(page, "previous_href",
+                   previous.year >= 1000
+                       ? month_path(previous.year, previous.month) + filter_query(filter)
+                       : std::string());
   page.set("previous_title", format_month(site_.language, previous.year, previous.month));
-  page.set("next_href", month_path(next.year, next.month) + filter_query(filter));
+  detail::set_text(
+      page, "next_href",
+      next.year <= 9999 ? month_path(next.year, next.month) + filter_query(filter) : std::string());
   page.set("next_title", format_month(site_.language, next.year, next.month));
-  add_filter_data(page, agenda, filter);
+  add_filter_data(page, agenda, filter, month_path(year, month_number));
   return framed(std::move(page), "month.mustache");
 }
 
@@ -367,7 +380,7 @@ core::Result<std::optional<std::string>> WebPages::event(const AgendaSnapshot& a
                  shown->occurrence->recurrence_id ? shown->occurrence->recurrence_id->key() : "");
   page.set("page_title", shown->source->event.summary);
   page.set("canonical", absolute_url(site_, path));
-  page.set("jsonld", json_ld(agenda, *shown, site_, absolute_url(site_, path)));
+  page.set("jsonld", json_ld(agenda, *shown, absolute_url(site_, path)));
   page.set("ics_href", "/events/" + percent_encode(merged->event.uid) + ".ics");
 
   AddToCalendar add;

@@ -366,6 +366,10 @@ void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& r
     return;
   }
   const auto [route, rest] = route_of(path);
+  if (route == Route::kUnknown && path.starts_with("/api/")) {
+    send_json_error(response, HTTPResponse::HTTP_NOT_FOUND, "no such API endpoint");
+    return;
+  }
   if (route == Route::kUnknown) {
     send_page_error(
         response, HTTPResponse::HTTP_NOT_FOUND,

@@ -674,7 +674,8 @@ TEST_F(AdminApiTest, LeavesTheOtherRoutesAsTheyWere) {
   EXPECT_EQ(post.header("content-type"), "text/plain; charset=utf-8");
   const Reply near = send({HTTPRequest::HTTP_GET, "/api/administration", bearer(), "", "", false});
   EXPECT_EQ(near.status, 404);
-  EXPECT_THAT(near.body, HasSubstr("<h1>Page introuvable</h1>"));
+  EXPECT_EQ(near.header("content-type"), "application/json; charset=utf-8");
+  EXPECT_THAT(near.body, HasSubstr("no such API endpoint"));
   const Reply events = send({HTTPRequest::HTTP_GET, "/api/events", {}, "", "", false});
   EXPECT_EQ(events.status, 200);
   EXPECT_THAT(events.body, HasSubstr(kForumTitle));
