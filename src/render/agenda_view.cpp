@@ -10,6 +10,9 @@
 namespace concerto::render {
 namespace {
 
+// Instances longer than this are kept apart for select().
+constexpr std::int64_t kLongSpan = 62 * 86400;
+
 std::string stored_source_key(const core::SourceRef& source) {
   std::string key = source.feed_id;
   key.push_back('\0');
@@ -75,6 +78,7 @@ AgendaSnapshot::AgendaSnapshot(dedup::Agenda agenda, const std::vector<core::Fee
   for (const dedup::MergedEvent& event : merged) {
     if (event.event.recurrence_id && series_by_entry.count(entry_key(event)) == 0) {
       by_uid_.emplace(event.event.uid, &event);
+      orphan_overrides_.insert(&event);
     }
   }
   for (const dedup::MergedEvent& event : merged) {
@@ -124,7 +128,11 @@ AgendaSnapshot::AgendaSnapshot(dedup::Agenda agenda, const std::vector<core::Fee
   std::stable_sort(instances_.begin(), instances_.end(),
                    [](const Instance& a, const Instance& b) { return a.start < b.start; });
   for (const Instance& instance : instances_) {
-    longest_span_ = std::max(longest_span_, instance.end - instance.start);
+    if (instance.end - instance.start > kLongSpan) {
+      long_instances_.push_back(&instance);
+    } else {
+      longest_span_ = std::max(longest_span_, instance.end - instance.start);
+    }
     instances_by_event_[instance.series != nullptr ? instance.series : instance.source].push_back(
         &instance);
   }
@@ -189,19 +197,34 @@ bool AgendaSnapshot::matches(const dedup::MergedEvent& event, const ViewFilter& 
 std::vector<const Instance*> AgendaSnapshot::select(const ViewFilter& filter, std::int64_t from_utc,
                                                     std::int64_t to_utc) const {
   std::vector<const Instance*> out;
-  // Instances are by start, and none lasts longer than longest_span_: those that may overlap
-  // the window start at or after from_utc - longest_span_.
+  // Instances are by start, and none but the long ones lasts longer than longest_span_: the
+  // others that may overlap the window start at or after from_utc - longest_span_.
   const std::int64_t earliest = from_utc < std::numeric_limits<std::int64_t>::min() + longest_span_
                                     ? from_utc
                                     : from_utc - longest_span_;
   auto first = std::lower_bound(instances_.begin(), instances_.end(), earliest,
                                 [](const Instance& a, std::int64_t t) { return a.start < t; });
-  for (auto it = first; it != instances_.end(); ++it) {
-    const Instance& instance = *it;
-    if (instance.start >= to_utc) break;
-    if (instance.end <= from_utc && instance.start < from_utc) continue;
-    if (!matches(*instance.source, filter)) continue;
-    out.push_back(&instance);
+  const auto wanted = [&](const Instance& instance) {
+    return !(instance.end <= from_utc && instance.start < from_utc) &&
+           !(instance.end - instance.start > kLongSpan) && matches(*instance.source, filter);
+  };
+  for (auto it = first; it != instances_.end() && it->start < to_utc; ++it) {
+    if (wanted(*it)) out.push_back(&*it);
+  }
+  // The few long ones (a season-long exhibition) are looked at apart, so that one of them does
+  // not make every window scan from its start.
+  bool added = false;
+  for (const Instance* instance : long_instances_) {
+    if (instance->start < to_utc && instance->end > from_utc &&
+        matches(*instance->source, filter)) {
+      out.push_back(instance);
+      added = true;
+    }
+  }
+  if (added) {
+    std::sort(out.begin(), out.end(), [](const Instance* a, const Instance* b) {
+      return a->start != b->start ? a->start < b->start : a < b;  // a < b: the stored order
+    });
   }
   return out;
 }
@@ -230,7 +253,8 @@ std::vector<dedup::MergedEvent> AgendaSnapshot::entries(const ViewFilter& filter
   if (filter.empty()) return agenda_.merged.events;
   std::vector<dedup::MergedEvent> out;
   for (const dedup::MergedEvent& event : agenda_.merged.events) {
-    if (event.event.recurrence_id) continue;  // with its series below
+    // An override comes with its series below, unless its series is not stored.
+    if (event.event.recurrence_id && orphan_overrides_.count(&event) == 0) continue;
     bool passes = matches(event, filter);
     const auto found = overrides_.find(&event);
     if (!passes && found != overrides_.end()) {

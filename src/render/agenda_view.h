@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/feed.h"
@@ -111,12 +112,14 @@ class AgendaSnapshot {
   // The overrides of each series, by the series.
   std::unordered_map<const dedup::MergedEvent*, std::vector<const dedup::MergedEvent*>> overrides_;
   std::unordered_map<const dedup::MergedEvent*, std::vector<const Instance*>> instances_by_event_;
+  std::unordered_set<const dedup::MergedEvent*> orphan_overrides_;  // their series is not stored
   std::unordered_map<std::string, const core::Event*> source_events_;
   std::vector<std::unique_ptr<PartnerLabel>> partner_store_;
   std::vector<std::unique_ptr<FeedLabel>> feed_store_;
   std::unordered_map<std::string, const FeedLabel*> feeds_;
   std::unordered_map<std::string, PartnerLabel*> partners_;
-  std::int64_t longest_span_ = 0;  // of any instance, seconds
+  std::int64_t longest_span_ = 0;                // of the instances not in long_instances_
+  std::vector<const Instance*> long_instances_;  // lasting more than two months, by start
   std::vector<const PartnerLabel*> partner_list_;
   std::vector<CategoryLabel> categories_;
   std::unordered_map<std::string, std::size_t> category_index_;

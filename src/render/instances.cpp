@@ -63,6 +63,13 @@ std::vector<Instance> merged_instances(const std::vector<dedup::MergedEvent>& ev
       if (match != winner.overrides.end()) source = match->second;
     }
     if (source == nullptr) source = winner.series;
+    if (source == nullptr) {
+      // An override stored without its series: its own row carries no RECURRENCE-ID.
+      const std::string key = occurrence.start.key();
+      for (const auto& [recurrence, override_event] : winner.overrides) {
+        if (recurrence == key || override_event->event.start.key() == key) source = override_event;
+      }
+    }
     if (source == nullptr) continue;
     selected.push_back(
         {start, end, &occurrence, source, winner.series,

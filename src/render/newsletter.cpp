@@ -338,7 +338,8 @@ Entry make_entry(const AgendaSnapshot& agenda, const Instance& instance, const S
   entry.datetime = string_field(shown, "datetime");
   const std::string& series_uid =
       instance.series != nullptr ? instance.series->event.uid : event.uid;
-  entry.guid = series_uid;
+  // Cleaned like every text here: a UID may hold characters XML 1.0 cannot carry.
+  entry.guid = clean(series_uid);
   if (instance.occurrence->recurrence_id) {
     entry.guid += "#" + instance.occurrence->recurrence_id->key();
   }

@@ -271,13 +271,14 @@ TemplateData instance_data(const AgendaSnapshot& agenda, const Instance& instanc
   }());
   TemplateData categories{TemplateData::type::list};
   for (const std::string& category : event.categories) {
+    if (slug(category).empty()) continue;  // only punctuation: nothing to show or filter by
     TemplateData item;
     item.set("name", category);
     item.set("href", "/" + filter_query(ViewFilter{"", slug(category), "", ""}));
     append(categories) = std::move(item);
   }
+  data.set("has_categories", !categories.list_value().empty());
   put(data, "categories", std::move(categories));
-  data.set("has_categories", !event.categories.empty());
   return data;
 }
 

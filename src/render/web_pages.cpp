@@ -9,6 +9,7 @@
 #include "render/json_text.h"
 #include "render/links.h"
 #include "render/page_data.h"
+#include "render/writable_time.h"
 
 namespace concerto::render {
 namespace {
@@ -83,7 +84,7 @@ std::string json_ld(const AgendaSnapshot& agenda, const Instance& instance,
            core::format_utc_offset(offset);
   };
   std::string out = "{\"@context\":\"https://schema.org\",\"@type\":\"Event\",\"name\":";
-  out += json_string(event.summary);
+  out += json_string(event.summary.empty() ? std::string("—") : event.summary);
   out += ",\"startDate\":" + json_string(iso(instance.occurrence->start));
   // schema.org dates are inclusive; an ICS all-day end is the day after.
   core::EventTime end = instance.occurrence->end;
@@ -372,16 +373,23 @@ core::Result<std::optional<std::string>> WebPages::event(const AgendaSnapshot& a
                     merged,
                     merged,
                     0};
-  if (shown == nullptr) shown = &fallback;
+  if (shown == nullptr) {
+    // Years a page cannot write (outside 1..9999 in some zone) are not shown at all.
+    if (!detail::is_writable(own.start) || !detail::is_writable(own.end)) {
+      return std::optional<std::string>();
+    }
+    shown = &fallback;
+  }
 
   TemplateData page = instance_data(agenda, *shown, site_);
   const std::string path =
       event_path(merged->event.uid,
                  shown->occurrence->recurrence_id ? shown->occurrence->recurrence_id->key() : "");
-  page.set("page_title", shown->source->event.summary);
+  page.set("page_title",
+           shown->source->event.summary.empty() ? std::string("—") : shown->source->event.summary);
   page.set("canonical", absolute_url(site_, path));
   page.set("jsonld", json_ld(agenda, *shown, absolute_url(site_, path)));
-  page.set("ics_href", "/events/" + percent_encode(merged->event.uid) + ".ics");
+  page.set("ics_href", event_path(merged->event.uid) + "/event.ics");
 
   AddToCalendar add;
   add.title = shown->source->event.summary;
@@ -391,6 +399,13 @@ core::Result<std::optional<std::string>> WebPages::event(const AgendaSnapshot& a
   add.place = shown->source->event.location;
   add.start = shown->occurrence->start;
   add.end = shown->occurrence->end;
+  // A floating time is a wall time of the site's zone, wherever the visitor is.
+  for (core::EventTime* time : {&add.start, &add.end}) {
+    if (time->floating()) {
+      time->tzid = agenda.zone().name();
+      time->utc = agenda.zone().to_utc(time->local);
+    }
+  }
   page.set("google_href", google_add_url(add));
   page.set("outlook_href", outlook_add_url(add));
 
@@ -472,9 +487,11 @@ std::vector<const Instance*> WebPages::upcoming(const AgendaSnapshot& agenda,
   const int days = std::clamp(request.days, 1, kMaxEmbedDays);
   std::vector<const Instance*> selected =
       agenda.select(request.filter, now_utc, now_utc + static_cast<std::int64_t>(days) * 86400);
-  // Cancelled events are left out of what goes to mail: a reader cannot be told later.
-  std::erase_if(selected, [](const Instance* instance) {
-    return instance->source->event.status == core::EventStatus::kCancelled;
+  // What starts in the window: an exhibition that began last year is not news. Cancelled
+  // events are left out of what goes to mail: a reader cannot be told later.
+  std::erase_if(selected, [&](const Instance* instance) {
+    return instance->start < now_utc ||
+           instance->source->event.status == core::EventStatus::kCancelled;
   });
   const auto limit = static_cast<std::size_t>(std::clamp(request.limit, 1, kMaxEmbedLimit));
   if (selected.size() > limit) selected.resize(limit);

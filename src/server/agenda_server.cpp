@@ -73,6 +73,8 @@ constexpr const char* kWidgetPolicy =
     "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "base-uri 'none'; frame-ancestors *";
 constexpr const char* kForever = "public, max-age=31536000, immutable";
+constexpr std::int64_t kHour = 3600;
+constexpr std::int64_t kDay = 86400;
 
 // Renders a body from one generation's merged agenda, given the store's last change (for
 // DTSTAMP).
@@ -84,6 +86,12 @@ struct BodyKind {
   const char* content_type = kHtmlType;
   std::string cache_control;
   const char* policy = nullptr;  // Content-Security-Policy, for HTML
+  // A body that also depends on the clock (upcoming from this hour or today) is rendered anew
+  // each such period: Last-Modified is then at least the period's start, so that a client
+  // revalidating with If-Modified-Since is not told "not modified" about a new day's page.
+  std::int64_t period_seconds = 0;
+  bool pages = true;         // kept in the page cache, apart from the calendars' and API's
+  bool needs_agenda = true;  // false: the body is rendered without building a snapshot
 };
 
 enum class Route {
@@ -270,6 +278,9 @@ struct AgendaServer::Impl final : RequestSink {
       : store(store_ref),
         options(std::move(server_options)),
         cache(static_cast<std::size_t>(std::max(1, options.max_cache_entries))),
+        page_cache(static_cast<std::size_t>(std::max(1, options.max_page_cache_entries))),
+        empty_snapshot(std::make_shared<const render::AgendaSnapshot>(
+            dedup::Agenda{}, std::vector<core::FeedConfig>{}, core::utc_zone())),
         snapshots(store_ref, options.agenda, options.feeds),
         admin(store_ref, AdminOptions{options.admin_token, options.agenda.feed_priority,
                                       options.agenda.match}) {
@@ -300,8 +311,8 @@ struct AgendaServer::Impl final : RequestSink {
   void send_large(HTTPServerRequest& request, HTTPServerResponse& response, std::string_view body);
   core::Result<std::shared_ptr<const render::AgendaSnapshot>> snapshot();
   render::CalendarInfo calendar_info(std::int64_t last_change) const;
-  BodyKind page_kind(const char* policy = kPagePolicy) const {
-    return BodyKind{kHtmlType, options.page_cache_control, policy};
+  BodyKind page_kind(std::int64_t period_seconds, const char* policy = kPagePolicy) const {
+    return BodyKind{kHtmlType, options.page_cache_control, policy, period_seconds};
   }
   bool english() const { return options.site.language == render::Language::kEnglish; }
   // Today's date in the site's zone, for the keys of renderings that start from today.
@@ -312,7 +323,10 @@ struct AgendaServer::Impl final : RequestSink {
   store::Store& store;
   const ServerOptions options;
   core::ZonePtr zone;
-  RenderCache cache;
+  RenderCache cache;       // calendars and the JSON API
+  RenderCache page_cache;  // pages and newsletter blocks
+  // For bodies that need no agenda (the stylesheet).
+  std::shared_ptr<const render::AgendaSnapshot> empty_snapshot;
   SnapshotCache snapshots;
   AdminApi admin;
   std::optional<render::WebPages> pages;  // set by start()
@@ -365,6 +379,11 @@ void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& r
     admin.handle(request, response, path, query_text);
     return;
   }
+  // Nothing below reads a request body: one left unread would be taken for the next request on
+  // the connection, so such a connection is closed after the answer.
+  if (request.getChunkedTransferEncoding() || request.getContentLength64() > 0) {
+    response.setKeepAlive(false);
+  }
   const auto [route, rest] = route_of(path);
   if (route == Route::kUnknown && path.starts_with("/api/")) {
     send_json_error(response, HTTPResponse::HTTP_NOT_FOUND, "no such API endpoint");
@@ -379,10 +398,6 @@ void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& r
   const std::string& method = request.getMethod();
   if (method != HTTPRequest::HTTP_GET && method != HTTPRequest::HTTP_HEAD) {
     response.set("Allow", kAllow);
-    // An unread request body would be taken for the next request: close instead.
-    if (request.getChunkedTransferEncoding() || request.getContentLength64() > 0) {
-      response.setKeepAlive(false);
-    }
     send_text(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
     return;
   }
@@ -491,11 +506,11 @@ void AgendaServer::Impl::serve_calendar(HTTPServerRequest& request, HTTPServerRe
         }
         return render::render_ics(agenda.entries(selection), info);
       },
-      BodyKind{kIcsType, options.cache_control});
+      BodyKind{kIcsType, options.cache_control, nullptr, 0, false});
 }
 
 void AgendaServer::Impl::serve_event(HTTPServerRequest& request, HTTPServerResponse& response,
-                                     std::string_view encoded_uid, const QueryParameters& query) {
+                                     std::string_view rest, const QueryParameters& query) {
   auto agenda = snapshot();
   if (!agenda) {
     fail(request, response, agenda.error());
@@ -504,47 +519,53 @@ void AgendaServer::Impl::serve_event(HTTPServerRequest& request, HTTPServerRespo
   const std::string missing =
       english() ? "No event has this identifier, or it is over and no longer listed."
                 : "Aucun événement ne porte cet identifiant, ou il est passé et n'est plus listé.";
-  auto uid = percent_decode(encoded_uid, /*plus_is_space=*/false);
-  if (!uid) {
+  // "/events/<uid>" is the page, "/events/<uid>/event.ics" its calendar file: an encoded UID
+  // holds no '/', so no UID can be taken for the other.
+  constexpr std::string_view kIcsSuffix = "/event.ics";
+  const bool ics = rest.ends_with(kIcsSuffix);
+  if (ics) rest.remove_suffix(kIcsSuffix.size());
+  // A UID may hold any byte: control characters are only looked up, never written back.
+  auto uid = percent_decode(rest, /*plus_is_space=*/false, /*allow_controls=*/true);
+  const dedup::MergedEvent* event = uid ? (*agenda)->find(*uid) : nullptr;
+  if (event == nullptr || rest.find('/') != std::string_view::npos) {
     send_page_error(response, HTTPResponse::HTTP_NOT_FOUND, missing);
     return;
   }
-  // "/events/<uid>.ics" is the event's own calendar file, unless the UID itself ends so.
-  constexpr std::string_view kIcs = ".ics";
-  if ((*agenda)->find(*uid) == nullptr && uid->size() > kIcs.size() && uid->ends_with(kIcs)) {
-    const std::string series_uid = uid->substr(0, uid->size() - kIcs.size());
-    if ((*agenda)->find(series_uid) == nullptr) {
-      send_page_error(response, HTTPResponse::HTTP_NOT_FOUND, missing);
-      return;
-    }
+  if (ics) {
     serve_cached(
-        request, response, "event.ics " + series_uid,
-        [this, series_uid](const render::AgendaSnapshot& view,
-                           std::int64_t last_change) -> core::Result<std::string> {
-          const dedup::MergedEvent* event = view.find(series_uid);
-          if (event == nullptr) return core::Error{"the event went away while rendering"};
+        request, response, "event.ics " + *uid,
+        [this, event_uid = *uid](const render::AgendaSnapshot& view,
+                                 std::int64_t last_change) -> core::Result<std::string> {
+          const dedup::MergedEvent* found = view.find(event_uid);
+          if (found == nullptr) return core::Error{"the event went away while rendering"};
           render::CalendarInfo info = calendar_info(last_change);
-          info.name = event->event.summary;
-          return render::render_ics(view.entry(*event), info);
+          info.name = found->event.summary;
+          return render::render_ics(view.entry(*found), info);
         },
         BodyKind{kIcsType, options.page_cache_control});
     return;
   }
-  if ((*agenda)->find(*uid) == nullptr) {
-    send_page_error(response, HTTPResponse::HTTP_NOT_FOUND, missing);
-    return;
+  // An `at` naming no occurrence shows the next one, as no `at` does: one rendering for both.
+  std::string at = read_text(query, "at");
+  const auto instances = (*agenda)->instances_of(*event);
+  if (std::none_of(instances.begin(), instances.end(), [&](const render::Instance* instance) {
+        return instance->occurrence->recurrence_id &&
+               instance->occurrence->recurrence_id->key() == at;
+      })) {
+    at.clear();
   }
-  const std::string at = read_text(query, "at").substr(0, 64);
+  // The occurrence shown and the other dates follow the clock: one rendering per hour.
+  const std::int64_t hour = core::unix_now() / kHour * kHour;
   serve_cached(
-      request, response, "event " + *uid + '\0' + at + '\0' + today_key(),
-      [this, event_uid = *uid, at](const render::AgendaSnapshot& view,
-                                   std::int64_t) -> core::Result<std::string> {
-        auto page = pages->event(view, event_uid, at, core::unix_now());
+      request, response, "event " + *uid + '\0' + at + '\0' + std::to_string(hour),
+      [this, event_uid = *uid, at, hour](const render::AgendaSnapshot& view,
+                                         std::int64_t) -> core::Result<std::string> {
+        auto page = pages->event(view, event_uid, at, hour);
         if (!page) return core::Error{page.error()};
         if (!page->has_value()) return core::Error{"the event went away while rendering"};
         return std::move(**page);
       },
-      page_kind());
+      page_kind(kHour));
 }
 
 void AgendaServer::Impl::serve_newsletter(HTTPServerRequest& request, HTTPServerResponse& response,
@@ -559,7 +580,7 @@ void AgendaServer::Impl::serve_newsletter(HTTPServerRequest& request, HTTPServer
   const std::string key = "embed " + std::to_string(static_cast<int>(route)) + " " +
                           std::to_string(embed->days) + " " + std::to_string(embed->limit) + " " +
                           std::to_string(hour) + " " + filter_key(embed->filter);
-  BodyKind kind = page_kind(kEmbedPolicy);
+  BodyKind kind = page_kind(kHour, kEmbedPolicy);
   if (route == Route::kEmbedText) kind.content_type = kTextType;
   if (route == Route::kRss) kind.content_type = kRssType;
   if (route == Route::kWidget) kind.policy = kWidgetPolicy;
@@ -595,7 +616,7 @@ void AgendaServer::Impl::serve_page(HTTPServerRequest& request, HTTPServerRespon
         [this](const render::AgendaSnapshot&, std::int64_t) -> core::Result<std::string> {
           return pages->stylesheet();
         },
-        BodyKind{kCssType, kForever});
+        BodyKind{kCssType, kForever, nullptr, 0, false, false});
     return;
   }
   auto filter = read_filter(query);
@@ -617,7 +638,7 @@ void AgendaServer::Impl::serve_page(HTTPServerRequest& request, HTTPServerRespon
         [this, selection = *filter, m = *month](const render::AgendaSnapshot& view, std::int64_t) {
           return pages->month(view, selection, m.year, m.month, core::unix_now());
         },
-        page_kind());
+        page_kind(kDay));
     return;
   }
   if (route == Route::kSubscribe) {
@@ -626,7 +647,7 @@ void AgendaServer::Impl::serve_page(HTTPServerRequest& request, HTTPServerRespon
         [this, selection = *filter](const render::AgendaSnapshot& view, std::int64_t) {
           return pages->subscribe(view, selection);
         },
-        page_kind());
+        page_kind(kDay));
     return;
   }
   // The list of upcoming events.
@@ -642,7 +663,7 @@ void AgendaServer::Impl::serve_page(HTTPServerRequest& request, HTTPServerRespon
                                                                 std::int64_t) {
         return pages->index(view, list, core::unix_now());
       },
-      page_kind());
+      page_kind(kDay));
 }
 
 void AgendaServer::Impl::serve_events(HTTPServerRequest& request, HTTPServerResponse& response,
@@ -693,7 +714,7 @@ void AgendaServer::Impl::serve_events(HTTPServerRequest& request, HTTPServerResp
         return render::render_json(agenda.agenda().merged.events, agenda.agenda().occurrences,
                                    window);
       },
-      BodyKind{kJsonType, options.cache_control});
+      BodyKind{kJsonType, options.cache_control, nullptr, 0, false});
 }
 
 void AgendaServer::Impl::serve_cached(HTTPServerRequest& request, HTTPServerResponse& response,
@@ -704,15 +725,25 @@ void AgendaServer::Impl::serve_cached(HTTPServerRequest& request, HTTPServerResp
     fail(request, response, "store: " + generation.error());
     return;
   }
-  const auto rendering = cache.get(key, *generation, [&]() -> core::Result<Rendering> {
+  // Pages have their own cache: a crawler walking every filter, month and page never evicts
+  // the calendar that subscribers poll.
+  RenderCache& renderings = kind.pages ? page_cache : cache;
+  const auto rendering = renderings.get(key, *generation, [&]() -> core::Result<Rendering> {
     // Read before rendering: a change made meanwhile shows as a newer generation next time.
     auto last_change = store.last_change();
     if (!last_change) return core::Error{"store: " + last_change.error()};
-    auto agenda = snapshots.get(*generation);
-    if (!agenda) return core::Error{"dedup: " + agenda.error()};
-    auto rendered = body(**agenda, *last_change);
+    std::shared_ptr<const render::AgendaSnapshot> agenda = empty_snapshot;
+    if (kind.needs_agenda) {
+      auto built = snapshots.get(*generation);
+      if (!built) return core::Error{"dedup: " + built.error()};
+      agenda = std::move(built).value();
+    }
+    auto rendered = body(*agenda, *last_change);
     if (!rendered) return core::Error{"render: " + rendered.error()};
-    const std::int64_t modified = *last_change != 0 ? *last_change : core::unix_now();
+    std::int64_t modified = *last_change != 0 ? *last_change : core::unix_now();
+    if (kind.period_seconds > 0) {
+      modified = std::max(modified, core::unix_now() / kind.period_seconds * kind.period_seconds);
+    }
     return make_rendering(*generation, kind.content_type, std::move(rendered).value(), modified);
   });
   if (!rendering) {

@@ -23,7 +23,8 @@ struct ServerOptions {
   int max_queued = 512;
   int keep_alive_seconds = 10;
   int request_timeout_seconds = 30;  // to receive one request's headers (slow clients)
-  int max_cache_entries = 64;        // distinct renderings kept (one per route and window)
+  int max_cache_entries = 64;        // calendar and API renderings kept (per filter and window)
+  int max_page_cache_entries = 256;  // page renderings kept (per page, filter and day)
   std::string cache_control = "public, max-age=300";  // for /calendar.ics and /api/events
   bool access_log = false;                            // one line per request on stderr
   render::AgendaOptions agenda;
@@ -42,7 +43,8 @@ struct ServerOptions {
 
 // Routes: GET/HEAD
 // - pages: / (upcoming, ?partner=&category=&place=&q=&page=), /month, /month/YYYY-MM,
-//   /events/<uid>[?at=<recurrence>], /events/<uid>.ics, /subscribe, /static/concerto-<hash>.css;
+//   /events/<uid>[?at=<recurrence>], /events/<uid>/event.ics, /subscribe,
+//   /static/concerto-<hash>.css;
 // - newsletter: /embed/upcoming, /embed/upcoming.txt, /upcoming.rss, /embed/widget
 //   (?days=&limit=&partner=&category=);
 // - data: /calendar.ics (same filters), /api/events?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive

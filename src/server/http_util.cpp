@@ -29,7 +29,8 @@ int hex_value(char c) {
 
 }  // namespace
 
-core::Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+core::Result<std::string> percent_decode(std::string_view text, bool plus_is_space,
+                                         bool allow_controls) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -44,7 +45,9 @@ core::Result<std::string> percent_decode(std::string_view text, bool plus_is_spa
       i += 2;
     }
     const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) return core::Error{"malformed query: control character"};
+    if (!allow_controls && (byte < 0x20 || byte == 0x7f)) {
+      return core::Error{"malformed query: control character"};
+    }
     out.push_back(c);
   }
   return out;

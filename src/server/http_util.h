@@ -34,8 +34,10 @@ std::optional<std::int64_t> parse_http_date(std::string_view text);
 // "a=1&b=x%20y" -> {{"a","1"},{"b","x y"}} ('+' is a space); an error for a bad %-escape or a
 // decoded control character.
 // %XX escapes decoded ('+' too, as a space, when `plus_is_space`: query strings); an error for a
-// bad escape or a decoded control character.
-core::Result<std::string> percent_decode(std::string_view text, bool plus_is_space);
+// bad escape, or for a decoded control character unless `allow_controls` (a path naming a
+// partner's UID, which may hold any byte).
+core::Result<std::string> percent_decode(std::string_view text, bool plus_is_space,
+                                         bool allow_controls = false);
 
 using QueryParameters = std::vector<std::pair<std::string, std::string>>;
 core::Result<QueryParameters> parse_query(std::string_view query);

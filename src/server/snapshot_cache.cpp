@@ -15,14 +15,16 @@ SnapshotCache::SnapshotCache(store::Store& store, render::AgendaOptions options,
 
 core::Result<std::shared_ptr<const render::AgendaSnapshot>> SnapshotCache::get(
     std::int64_t generation) {
+  // A snapshot of a newer generation serves a late request for an older one: it is what the
+  // store holds now, and building the older one again would throw the newer one away.
   {
     const std::lock_guard lock(mutex_);
-    if (snapshot_ && generation_ == generation) return snapshot_;
+    if (snapshot_ && generation_ >= generation) return snapshot_;
   }
   const std::lock_guard build(build_mutex_);
   {
     const std::lock_guard lock(mutex_);
-    if (snapshot_ && generation_ == generation) return snapshot_;  // built while we waited
+    if (snapshot_ && generation_ >= generation) return snapshot_;  // built while we waited
   }
   auto agenda = dedup::merged_agenda(store_, options_.feed_priority, options_.match);
   if (!agenda) return core::Error{agenda.error()};

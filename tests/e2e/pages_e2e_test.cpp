@@ -380,7 +380,8 @@ TEST_F(Pages, EveryRouteAnswersWithHeadersCachingAndEscapedPartnerText) {
   const Response unknown = get(port, "/events/no-such-event%40nowhere");
   expect_page(unknown, "unknown event", 404);
   EXPECT_NE(unknown.body.find("Page introuvable"), std::string::npos);
-  expect_page(get(port, "/events/no-such-event.ics"), "unknown event.ics", 404);
+  expect_page(get(port, "/events/no-such-event/event.ics"), "unknown event.ics", 404);
+  expect_page(get(port, "/events/conseil-1@lyon.example/other"), "an unknown event subpath", 404);
   expect_page(get(port, "/month/2026-13"), "/month/2026-13", 404);
   expect_page(get(port, "/month/26-01"), "/month/26-01", 404);
   const Response bad_page = get(port, "/?page=abc");
@@ -411,7 +412,7 @@ TEST_F(Pages, EveryRouteAnswersWithHeadersCachingAndEscapedPartnerText) {
   // One event's own file.
   for (const VEvent& source : kCityEvents) {
     SCOPED_TRACE(source.uid);
-    const Response ics = get(port, "/events/" + source.uid + ".ics");
+    const Response ics = get(port, "/events/" + source.uid + "/event.ics");
     ASSERT_EQ(ics.status, 200) << ics.body;
     EXPECT_EQ(ics.headers.getContentType(), "text/calendar; charset=utf-8");
     EXPECT_EQ(ics.body.rfind("BEGIN:VCALENDAR\r\n", 0), 0u);
@@ -424,7 +425,7 @@ TEST_F(Pages, EveryRouteAnswersWithHeadersCachingAndEscapedPartnerText) {
   // The .ics link of the hostile event with quotes and brackets in its UID, from its page.
   for (const std::string& page : event_pages) {
     for (const std::string& href : attribute_values(page, "href")) {
-      if (href.rfind("/events/", 0) != 0 || href.find(".ics") == std::string::npos) continue;
+      if (href.rfind("/events/", 0) != 0 || href.find("/event.ics") == std::string::npos) continue;
       const Response ics = get(port, href);
       EXPECT_EQ(ics.status, 200) << href;
       EXPECT_EQ(count(ics.body, "BEGIN:VEVENT"), 1) << href;

@@ -871,7 +871,7 @@ TEST(WebPagesEvent, ListsBothPartnersOfAMergedEventWithJsonLdAndCalendarLinks) {
 
   // Add to my calendar.
   const std::string add = between(html, "<section class=\"add\">", "</section>");
-  EXPECT_TRUE(has(add, "href=\"/events/forum-ville.ics\""));
+  EXPECT_TRUE(has(add, "href=\"/events/forum-ville/event.ics\""));
   EXPECT_TRUE(has(add,
                   "href=\"https://calendar.google.com/calendar/render?action=TEMPLATE"
                   "&amp;text=Forum%20citoyen%20de%20la%20mobilit%C3%A9&amp;dates="
@@ -1153,7 +1153,7 @@ TEST(WebPagesMustache, PartnerTextThatLooksLikeATemplateIsShownAsItIs) {
 
 TEST_F(WebPagesEscaping, UrlsMadeOfPartnerTextArePercentEncoded) {
   const std::string html = event_page(pages_, agenda_.snapshot(), "q'uote\"<x>");
-  EXPECT_TRUE(has(html, "href=\"/events/q%27uote%22%3Cx%3E.ics\""));
+  EXPECT_TRUE(has(html, "href=\"/events/q%27uote%22%3Cx%3E/event.ics\""));
   EXPECT_TRUE(has(html, "https://agenda.example/events/q%27uote%22%3Cx%3E"));
   EXPECT_TRUE(has(html, "query=%27%20onmouseover%3D%27x"));
   const std::string index = index_page(pages_, agenda_.snapshot());
