@@ -20,9 +20,14 @@ std::optional<Arguments> parse_arguments(int argc, char** argv, std::string& err
     if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
       std::string name = arg.substr(2);
       std::string value;
+      // Options that take no value.
+      static constexpr std::string_view kFlags[] = {"admin"};
+      const bool flag = std::find(std::begin(kFlags), std::end(kFlags), name) != std::end(kFlags);
       if (const auto equals = name.find('='); equals != std::string::npos) {
         value = name.substr(equals + 1);
         name = name.substr(0, equals);
+      } else if (flag) {
+        value = "true";
       } else if (i + 1 < argc) {
         value = argv[++i];
       } else {

@@ -20,6 +20,7 @@
 #include "app/config.h"
 #include "app/ingest.h"
 #include "app/merge_commands.h"
+#include "app/partner_commands.h"
 #include "app/refresh.h"
 #include "core/civil_time.h"
 #include "core/time_zone.h"
@@ -46,6 +47,10 @@ commands:
   merges confirm UID                      keep this merged event's sources together for good
   merges split UID [--source FEED/UID]    keep all its sources (or one) apart for good
   merges join UID UID                     make two events one for good
+  partners add NAME [--email ADDRESS] [--admin]
+                                          a partner account; prints its token once
+  partners list | rotate ID | disable ID | enable ID
+  feeds list | approve ID                 feeds partners registered; approve one (moderation)
 
 options for every command:
   --config FILE           configuration (default: ./config/concerto.ini, /etc/concerto/concerto.ini)
@@ -80,6 +85,10 @@ int command_fetch(const Arguments& args) {
   if (!check_options(args, {"config", "feed"}, 0)) return 2;
   auto settings = settings_from(args);
   if (!settings) return 2;
+  auto store = open_store(*settings);
+  if (!store) return 2;
+  auto registry = open_registry(*settings);
+  if (!registry || !add_registered_feeds(*settings, *registry)) return 2;
   std::vector<core::FeedConfig> feeds = settings->feeds;
   if (auto it = args.options.find("feed"); it != args.options.end()) {
     std::erase_if(feeds, [&](const core::FeedConfig& feed) { return feed.id != it->second; });
@@ -88,8 +97,6 @@ int command_fetch(const Arguments& args) {
       return 2;
     }
   }
-  auto store = open_store(*settings);
-  if (!store) return 2;
   std::size_t width = 4;
   for (const auto& feed : feeds) width = std::max(width, feed.id.size());
   // Progress: a line per feed as it finishes ([done/total] on a terminal), problems on stderr.
@@ -261,6 +268,8 @@ int command_serve(const Arguments& args) {
   if (!settings) return 2;
   auto store = open_store(*settings);
   if (!store) return 2;
+  auto registry = open_registry(*settings);
+  if (!registry || !add_registered_feeds(*settings, *registry)) return 2;
   // Feeds whose file was removed go; a feed whose file has a mistake keeps its last events.
   std::vector<std::string> ids = settings->skipped_feed_ids;
   for (const auto& feed : settings->feeds) ids.push_back(feed.id);
@@ -328,6 +337,8 @@ int run_command(int argc, char** argv) {
   if (args->command == "check") return command_check(*args);
   if (args->command == "explain") return command_explain(*args);
   if (args->command == "merges") return command_merges(*args);
+  if (args->command == "partners") return command_partners(*args);
+  if (args->command == "feeds") return command_feeds(*args);
   std::cerr << "concerto: unknown command " << args->command << "\n" << kUsage;
   return 2;
 }

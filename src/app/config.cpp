@@ -310,6 +310,8 @@ core::Result<Settings> load_settings(const std::string& config_file,
   reader.fraction("dedup.review_margin", settings.dedup_review_margin, 0.0, 1.0);
   reader.duration_or_zero("dedup.keep_vanished", settings.vanished_keep_seconds);
   reader.text("admin.token", settings.admin_token);
+  std::string moderation = settings.moderation ? "on" : "off";
+  reader.text("partners.moderation", moderation);
   if (!reader.error().empty()) return core::Error{reader.error()};
   if (!settings.admin_token.empty() && settings.admin_token.size() < 16) {
     return core::Error{"admin.token: at least 16 characters (better: 32 random ones)"};
@@ -354,6 +356,10 @@ core::Result<Settings> load_settings(const std::string& config_file,
   auto zone = core::canonical_zone_name(settings.timezone);
   if (!zone) return core::Error{"site.timezone = \"" + settings.timezone + "\": unknown time zone"};
   settings.timezone = *zone;
+  if (moderation != "on" && moderation != "off") {
+    return core::Error{"partners.moderation = \"" + moderation + "\": expected on or off"};
+  }
+  settings.moderation = moderation == "on";
   if (settings.language != "fr" && settings.language != "en") {
     return core::Error{"site.language = \"" + settings.language + "\": expected fr or en"};
   }

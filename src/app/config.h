@@ -54,6 +54,8 @@ struct Settings {
   std::int64_t vanished_keep_seconds = 7 * 86400;  // an upcoming event a feed dropped: cancelled
   // [admin]
   std::string admin_token;  // Bearer token of the admin API; empty: the admin API is off
+  // [partners]
+  bool moderation = false;  // feeds partners register wait for `concerto feeds approve`
 
   std::vector<core::FeedConfig> feeds;
   std::vector<std::string> feed_errors;       // feeds/*.ini files that were skipped, and why

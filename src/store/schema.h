@@ -15,7 +15,7 @@ namespace concerto::store::schema {
 // kMigrations[i] takes a database from version i to version i + 1; each entry is applied in one
 // transaction together with its row in schema_version. Released entries are never edited, only
 // appended to.
-inline constexpr std::array<std::string_view, 3> kMigrations = {
+inline constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: feeds status, events, occurrences, meta.
     R"sql(
 CREATE TABLE feeds (
@@ -105,6 +105,33 @@ CREATE TABLE merge_decision (
   decided_at INTEGER NOT NULL,
   PRIMARY KEY (a_feed, a_uid, a_recurrence, b_feed, b_uid, b_recurrence)
 ) WITHOUT ROWID;
+)sql",
+    // 4: partners (their tokens only as SHA-256 hashes) and the feeds they registered. A feed
+    // awaiting moderation (approved = 0) keeps its events out of the public agenda.
+    R"sql(
+CREATE TABLE partners (
+  partner_id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  is_admin INTEGER NOT NULL,
+  disabled INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE registered_feeds (
+  feed_id TEXT PRIMARY KEY NOT NULL,
+  partner_id TEXT NOT NULL REFERENCES partners (partner_id),
+  url TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  format TEXT NOT NULL,
+  category TEXT NOT NULL,
+  timezone TEXT NOT NULL,
+  refresh_seconds INTEGER NOT NULL,
+  approved INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX registered_feeds_by_partner ON registered_feeds (partner_id);
 )sql",
 };
 

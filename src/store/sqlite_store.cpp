@@ -25,6 +25,7 @@
 #include "core/event.h"
 #include "core/merge_records.h"
 #include "store/schema.h"
+#include "store/sqlite_session.h"
 #include "store/store.h"
 
 namespace concerto::store {
@@ -32,18 +33,15 @@ namespace {
 
 using core::Error;
 using core::EventTime;
+using detail::bump_generation;
+using detail::configure;
+using detail::is_memory;
+using detail::migrate;
+using detail::register_connector_once;
+using detail::Transaction;
 using Poco::Data::Session;
 using Poco::Data::Statement;
 using namespace Poco::Data::Keywords;  // NOLINT(google-build-using-namespace): into/use/now
-
-constexpr int kBusyTimeoutMs = 5000;
-
-void register_connector_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { Poco::Data::SQLite::Connector::registerConnector(); });
-}
-
-bool is_memory(const std::string& path) { return path == ":memory:"; }
 
 // core::recurrence_key for an occurrence: "" for none, else its RECURRENCE-ID's key.
 std::string recurrence_key(const core::Occurrence& occurrence) {
@@ -81,77 +79,6 @@ std::optional<EventTime> decode_recurrence_id_or_throw(const std::string& text,
                                                        std::string_view row) {
   if (text.empty()) return std::nullopt;
   return decode_time_or_throw(text, "recurrence_id", row);
-}
-
-// BEGIN IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a transaction
-// never fails later on lock upgrade. Rolls back unless committed.
-class Transaction {
- public:
-  explicit Transaction(Session& session) : session_(session) { session_ << "BEGIN IMMEDIATE", now; }
-  ~Transaction() {
-    if (committed_) return;
-    try {
-      session_ << "ROLLBACK", now;
-    } catch (...) {  // NOLINT(bugprone-empty-catch): SQLite rolls back by itself when this fails
-    }
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-
-  void commit() {
-    session_ << "COMMIT", now;
-    committed_ = true;
-  }
-
- private:
-  Session& session_;
-  bool committed_ = false;
-};
-
-int schema_version(Session& session) {
-  int version = 0;
-  session << "SELECT COALESCE(MAX(version), 0) FROM schema_version", into(version), now;
-  return version;
-}
-
-// Brings the schema to schema::kLatestVersion, one migration per transaction. The version is
-// read again inside each transaction in case another process migrated meanwhile.
-core::Status migrate(Session& session) {
-  session << std::string(schema::kCreateVersionTable), now;
-  int version = schema_version(session);
-  if (version > schema::kLatestVersion) {
-    return Error{"schema version " + std::to_string(version) +
-                 " is newer than this program knows (" + std::to_string(schema::kLatestVersion) +
-                 "); use a newer concerto with this file"};
-  }
-  for (int next = version + 1; next <= schema::kLatestVersion; ++next) {
-    Transaction transaction(session);
-    if (schema_version(session) >= next) continue;
-    session << std::string(schema::kMigrations[static_cast<std::size_t>(next - 1)]), now;
-    std::int64_t applied_at = core::unix_now();
-    session << "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", use(next),
-        use(applied_at), now;
-    transaction.commit();
-  }
-  return core::ok_status();
-}
-
-core::Status configure(Session& session, const std::string& path) {
-  std::string journal_mode;
-  session << "PRAGMA journal_mode=WAL", into(journal_mode), now;
-  const std::string expected = is_memory(path) ? "memory" : "wal";
-  if (journal_mode != expected) {
-    return Error{"journal_mode is '" + journal_mode + "', WAL could not be enabled"};
-  }
-  int busy_timeout = 0;  // PRAGMA arguments cannot be bound; the literal is kBusyTimeoutMs
-  session << "PRAGMA busy_timeout=5000", into(busy_timeout), now;
-  if (busy_timeout != kBusyTimeoutMs) return Error{"busy_timeout could not be set"};
-  session << "PRAGMA foreign_keys=ON", now;
-  session << "PRAGMA synchronous=NORMAL", now;
-  int foreign_keys = 0;
-  session << "PRAGMA foreign_keys", into(foreign_keys), now;
-  if (foreign_keys != 1) return Error{"foreign keys could not be enabled"};
-  return core::ok_status();
 }
 
 // Upserts the feeds row (never INSERT OR REPLACE: its delete would cascade to the events).
@@ -496,12 +423,6 @@ MergeMemory read_merge_memory(Session& session) {
   return memory;
 }
 
-void bump_generation(Session& session) {
-  std::int64_t changed_at = core::unix_now();
-  session << "UPDATE meta SET generation = generation + 1, last_change = ? WHERE id = 1",
-      use(changed_at), now;
-}
-
 std::vector<core::FeedStatus> read_statuses(Session& session, const std::string* only_feed) {
   std::vector<std::string> feed_ids, errors, etags, last_modifieds;
   std::vector<std::int64_t> last_fetches, last_successes, bytes, next_fetches;
@@ -687,7 +608,8 @@ class SqliteStore final : public Store {
           session_ << "SELECT feed_id, uid, recurrence_id, summary, description, location, url, "
                       "organizer, categories, status, start_time, end_time, rrule, rdates, "
                       "exdates, last_modified, sequence, source_line, vanished_at FROM events "
-                      "ORDER BY feed_id, uid, recurrence_key",
+                      "WHERE feed_id NOT IN (SELECT feed_id FROM registered_feeds "
+                      "WHERE approved = 0) ORDER BY feed_id, uid, recurrence_key",
               into(feed_ids), into(uids), into(recurrence_ids), into(summaries), into(descriptions),
               into(locations), into(urls), into(organizers), into(categories), into(statuses),
               into(starts), into(ends), into(rrules), into(rdates), into(exdates),
@@ -743,6 +665,8 @@ class SqliteStore final : public Store {
           session_ << "SELECT feed_id, uid, recurrence_id, start_time, end_time, from_override "
                       "FROM occurrences WHERE start_utc < ? "
                       "AND (end_utc > ? OR (end_utc = start_utc AND start_utc >= ?)) "
+                      "AND feed_id NOT IN (SELECT feed_id FROM registered_feeds "
+                      "WHERE approved = 0) "
                       "ORDER BY start_utc, end_utc, feed_id, uid, recurrence_key",
               use(to), use(from), use(from), into(feed_ids), into(uids), into(recurrence_ids),
               into(starts), into(ends), into(from_overrides), now;

@@ -50,7 +50,8 @@ class Store {
   // Drops the events and status of feeds that are no longer configured.
   virtual core::Status remove_feeds_except(const std::vector<std::string>& feed_ids) = 0;
 
-  virtual core::Result<std::vector<core::Event>> events() = 0;  // every feed, by feed then uid
+  // The public agenda: every feed but those a moderator has not approved yet (registry.h).
+  virtual core::Result<std::vector<core::Event>> events() = 0;  // by feed then uid
   virtual core::Result<std::vector<core::Occurrence>> occurrences(std::int64_t from_utc,
                                                                   std::int64_t to_utc) = 0;
   virtual core::Result<std::vector<core::FeedStatus>> statuses() = 0;

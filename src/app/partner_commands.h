@@ -1,0 +1,23 @@
+#pragma once
+// `concerto partners ...` (accounts and their tokens) and `concerto feeds ...` (feeds partners
+// registered, and their moderation).
+
+#include "app/cli.h"
+#include "app/config.h"
+#include "store/registry.h"
+
+namespace concerto::app {
+
+// partners add NAME [--email ADDRESS] [--admin] | list | rotate ID | disable ID | enable ID
+int command_partners(const Arguments& args);
+// feeds list | approve ID
+int command_feeds(const Arguments& args);
+
+// Opens the registry of the settings' database (after open_store); errors go to stderr.
+std::unique_ptr<store::Registry> open_registry(const Settings& settings);
+// Adds the feeds partners registered to settings.feeds (they are fetched like the others; those
+// awaiting moderation stay out of the public agenda). An id that a feeds/*.ini also uses is
+// skipped with a message.
+bool add_registered_feeds(Settings& settings, store::Registry& registry);
+
+}  // namespace concerto::app

@@ -1,0 +1,52 @@
+#pragma once
+// Partners and the feeds they registered, in the store's database (open the Store first: it
+// migrates the schema). Thread-safe: calls are serialized internally.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/partner.h"
+#include "core/result.h"
+
+namespace concerto::store {
+
+// Why a write was refused, for callers that answer differently (409 for a duplicate URL).
+enum class RegistryError { kNone, kDuplicateUrl, kNotFound, kOther };
+
+struct RegistryStatus {
+  RegistryError error = RegistryError::kNone;
+  std::string message;
+  bool ok() const { return error == RegistryError::kNone; }
+};
+
+class Registry {
+ public:
+  static core::Result<std::unique_ptr<Registry>> open(const std::string& path);
+  virtual ~Registry() = default;
+
+  // `token_hash` is core::token_hash of the token shown once to the partner.
+  virtual RegistryStatus add_partner(const core::Partner& partner,
+                                     const std::string& token_hash) = 0;
+  virtual core::Result<std::vector<core::Partner>> partners() = 0;  // by name
+  virtual core::Result<std::optional<core::Partner>> partner(const std::string& partner_id) = 0;
+  // The partner holding this token hash (disabled ones too: the caller refuses them).
+  virtual core::Result<std::optional<core::Partner>> partner_by_token(
+      const std::string& token_hash) = 0;
+  virtual RegistryStatus set_token(const std::string& partner_id,
+                                   const std::string& token_hash) = 0;
+  virtual RegistryStatus set_disabled(const std::string& partner_id, bool disabled) = 0;
+
+  virtual RegistryStatus add_feed(const core::RegisteredFeed& feed) = 0;
+  virtual core::Result<std::vector<core::RegisteredFeed>> feeds() = 0;  // by id
+  virtual core::Result<std::optional<core::RegisteredFeed>> feed(const std::string& feed_id) = 0;
+  // Replaces name, url, format, category, timezone and refresh of feed.config.id.
+  virtual RegistryStatus update_feed(const core::RegisteredFeed& feed) = 0;
+  // The feed goes with its stored events, occurrences and status.
+  virtual RegistryStatus delete_feed(const std::string& feed_id) = 0;
+  // Its events become public.
+  virtual RegistryStatus approve_feed(const std::string& feed_id) = 0;
+};
+
+}  // namespace concerto::store

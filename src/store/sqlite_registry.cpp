@@ -1,0 +1,273 @@
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
+
+#include <mutex>
+#include <utility>
+
+#include "store/registry.h"
+#include "store/sqlite_session.h"
+
+namespace concerto::store {
+namespace {
+
+using core::Error;
+using Poco::Data::Session;
+using Poco::Data::Statement;
+using namespace Poco::Data::Keywords;  // NOLINT(google-build-using-namespace): into/use/now
+using detail::bump_generation;
+using detail::Transaction;
+
+RegistryStatus refused(RegistryError error, std::string message) {
+  return RegistryStatus{error, std::move(message)};
+}
+
+constexpr const char* kPartnerColumns =
+    "SELECT partner_id, name, email, is_admin, disabled, created_at FROM partners ";
+constexpr const char* kFeedColumns =
+    "SELECT feed_id, partner_id, url, name, format, category, timezone, refresh_seconds, "
+    "approved, created_at, updated_at FROM registered_feeds ";
+
+std::vector<core::Partner> read_partners(Session& session, const std::string& where,
+                                         const std::string& value) {
+  std::vector<std::string> ids, names, emails;
+  std::vector<int> admins, disableds;
+  std::vector<std::int64_t> created;
+  Statement select(session);
+  select << kPartnerColumns + where, into(ids), into(names), into(emails), into(admins),
+      into(disableds), into(created);
+  if (!value.empty()) select, bind(value);
+  select.execute();
+  std::vector<core::Partner> partners(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    partners[i] = core::Partner{std::move(ids[i]), std::move(names[i]), std::move(emails[i]),
+                                admins[i] != 0,    disableds[i] != 0,   created[i]};
+  }
+  return partners;
+}
+
+std::vector<core::RegisteredFeed> read_feeds(Session& session, const std::string& where,
+                                             const std::string& value) {
+  std::vector<std::string> ids, partners, urls, names, formats, categories, zones;
+  std::vector<std::int64_t> refreshes, created, updated;
+  std::vector<int> approved;
+  Statement select(session);
+  select << kFeedColumns + where, into(ids), into(partners), into(urls), into(names), into(formats),
+      into(categories), into(zones), into(refreshes), into(approved), into(created), into(updated);
+  if (!value.empty()) select, bind(value);
+  select.execute();
+  std::vector<core::RegisteredFeed> feeds(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    core::RegisteredFeed& feed = feeds[i];
+    feed.config.id = std::move(ids[i]);
+    feed.config.url = std::move(urls[i]);
+    feed.config.name = std::move(names[i]);
+    feed.config.format = std::move(formats[i]);
+    feed.config.category = std::move(categories[i]);
+    feed.config.timezone = std::move(zones[i]);
+    feed.config.refresh_seconds = refreshes[i];
+    feed.partner_id = std::move(partners[i]);
+    feed.approved = approved[i] != 0;
+    feed.created_at = created[i];
+    feed.updated_at = updated[i];
+  }
+  return feeds;
+}
+
+class SqliteRegistry final : public Registry {
+ public:
+  SqliteRegistry(std::string path, Session session)
+      : path_(std::move(path)), session_(std::move(session)) {}
+
+  RegistryStatus add_partner(const core::Partner& partner, const std::string& hash) override {
+    return write("adding a partner", [&]() -> RegistryStatus {
+      int admin = partner.admin ? 1 : 0;
+      int disabled = partner.disabled ? 1 : 0;
+      std::int64_t created = partner.created_at;
+      session_ << "INSERT INTO partners (partner_id, name, email, token_hash, is_admin, "
+                  "disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          bind(partner.id), bind(partner.name), bind(partner.email), bind(hash), bind(admin),
+          bind(disabled), bind(created), now;
+      return {};
+    });
+  }
+
+  core::Result<std::vector<core::Partner>> partners() override {
+    return read<std::vector<core::Partner>>("reading partners", [&] {
+      return read_partners(session_, "ORDER BY name, partner_id", "");
+    });
+  }
+
+  core::Result<std::optional<core::Partner>> partner(const std::string& partner_id) override {
+    return read<std::optional<core::Partner>>("reading a partner", [&] {
+      return first(read_partners(session_, "WHERE partner_id = ?", partner_id));
+    });
+  }
+
+  core::Result<std::optional<core::Partner>> partner_by_token(const std::string& hash) override {
+    return read<std::optional<core::Partner>>("reading a partner", [&] {
+      return first(read_partners(session_, "WHERE token_hash = ?", hash));
+    });
+  }
+
+  RegistryStatus set_token(const std::string& partner_id, const std::string& hash) override {
+    return write("rotating a token", [&]() -> RegistryStatus {
+      Statement update(session_);
+      update << "UPDATE partners SET token_hash = ? WHERE partner_id = ?", bind(hash),
+          bind(partner_id);
+      if (update.execute() == 0)
+        return refused(RegistryError::kNotFound, "no partner " + partner_id);
+      return {};
+    });
+  }
+
+  RegistryStatus set_disabled(const std::string& partner_id, bool disabled) override {
+    return write("disabling a partner", [&]() -> RegistryStatus {
+      int value = disabled ? 1 : 0;
+      Statement update(session_);
+      update << "UPDATE partners SET disabled = ? WHERE partner_id = ?", bind(value),
+          bind(partner_id);
+      if (update.execute() == 0)
+        return refused(RegistryError::kNotFound, "no partner " + partner_id);
+      return {};
+    });
+  }
+
+  RegistryStatus add_feed(const core::RegisteredFeed& feed) override {
+    return write("registering a feed", [&]() -> RegistryStatus {
+      if (auto taken = url_taken(feed.config.url, feed.config.id); !taken.ok()) return taken;
+      int approved = feed.approved ? 1 : 0;
+      std::int64_t refresh = feed.config.refresh_seconds;
+      std::int64_t created = feed.created_at;
+      std::int64_t updated = feed.updated_at;
+      session_ << "INSERT INTO registered_feeds (feed_id, partner_id, url, name, format, "
+                  "category, timezone, refresh_seconds, approved, created_at, updated_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          bind(feed.config.id), bind(feed.partner_id), bind(feed.config.url), bind(feed.config.name),
+          bind(feed.config.format), bind(feed.config.category), bind(feed.config.timezone),
+          bind(refresh), bind(approved), bind(created), bind(updated), now;
+      return {};
+    });
+  }
+
+  core::Result<std::vector<core::RegisteredFeed>> feeds() override {
+    return read<std::vector<core::RegisteredFeed>>(
+        "reading registered feeds", [&] { return read_feeds(session_, "ORDER BY feed_id", ""); });
+  }
+
+  core::Result<std::optional<core::RegisteredFeed>> feed(const std::string& feed_id) override {
+    return read<std::optional<core::RegisteredFeed>>("reading a registered feed", [&] {
+      return first(read_feeds(session_, "WHERE feed_id = ?", feed_id));
+    });
+  }
+
+  RegistryStatus update_feed(const core::RegisteredFeed& feed) override {
+    return write("updating a feed", [&]() -> RegistryStatus {
+      if (auto taken = url_taken(feed.config.url, feed.config.id); !taken.ok()) return taken;
+      std::int64_t refresh = feed.config.refresh_seconds;
+      std::int64_t updated = feed.updated_at;
+      Statement update(session_);
+      update << "UPDATE registered_feeds SET url = ?, name = ?, format = ?, category = ?, "
+                "timezone = ?, refresh_seconds = ?, updated_at = ? WHERE feed_id = ?",
+          bind(feed.config.url), bind(feed.config.name), bind(feed.config.format),
+          bind(feed.config.category), bind(feed.config.timezone), bind(refresh), bind(updated),
+          bind(feed.config.id);
+      if (update.execute() == 0) {
+        return refused(RegistryError::kNotFound, "no feed " + feed.config.id);
+      }
+      return {};
+    });
+  }
+
+  RegistryStatus delete_feed(const std::string& feed_id) override {
+    return write("deleting a feed", [&]() -> RegistryStatus {
+      Statement remove(session_);
+      remove << "DELETE FROM registered_feeds WHERE feed_id = ?", bind(feed_id);
+      if (remove.execute() == 0) return refused(RegistryError::kNotFound, "no feed " + feed_id);
+      session_ << "DELETE FROM occurrences WHERE feed_id = ?", bind(feed_id), now;
+      session_ << "DELETE FROM events WHERE feed_id = ?", bind(feed_id), now;
+      session_ << "DELETE FROM feeds WHERE feed_id = ?", bind(feed_id), now;
+      bump_generation(session_);
+      return {};
+    });
+  }
+
+  RegistryStatus approve_feed(const std::string& feed_id) override {
+    return write("approving a feed", [&]() -> RegistryStatus {
+      Statement update(session_);
+      update << "UPDATE registered_feeds SET approved = 1 WHERE feed_id = ?", bind(feed_id);
+      if (update.execute() == 0) return refused(RegistryError::kNotFound, "no feed " + feed_id);
+      bump_generation(session_);  // its events become public
+      return {};
+    });
+  }
+
+ private:
+  template <class T>
+  static std::optional<T> first(std::vector<T> rows) {
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+  }
+
+  RegistryStatus url_taken(const std::string& url, const std::string& feed_id) {
+    int taken = 0;
+    session_ << "SELECT COUNT(*) FROM registered_feeds WHERE url = ? AND feed_id <> ?", bind(url),
+        bind(feed_id), into(taken), now;
+    if (taken > 0) return refused(RegistryError::kDuplicateUrl, url + " is already registered");
+    return {};
+  }
+
+  // One transaction; any exception is an error naming the database.
+  template <class Body>
+  RegistryStatus write(const std::string& action, Body&& body) {
+    const std::lock_guard lock(mutex_);
+    try {
+      Transaction transaction(session_);
+      RegistryStatus status = body();
+      if (status.ok()) transaction.commit();
+      return status;
+    } catch (const Poco::Exception& e) {
+      return refused(RegistryError::kOther,
+                     "database " + path_ + ": " + action + ": " + e.displayText());
+    } catch (const std::exception& e) {
+      return refused(RegistryError::kOther, "database " + path_ + ": " + action + ": " + e.what());
+    }
+  }
+
+  template <class T, class Body>
+  core::Result<T> read(const std::string& action, Body&& body) {
+    const std::lock_guard lock(mutex_);
+    try {
+      return T(body());
+    } catch (const Poco::Exception& e) {
+      return Error{"database " + path_ + ": " + action + ": " + e.displayText()};
+    } catch (const std::exception& e) {
+      return Error{"database " + path_ + ": " + action + ": " + e.what()};
+    }
+  }
+
+  const std::string path_;
+  std::mutex mutex_;
+  Session session_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Registry>> Registry::open(const std::string& path) {
+  try {
+    detail::register_connector_once();
+    Session session("SQLite", path);
+    if (auto configured = detail::configure(session, path); !configured) {
+      return Error{"database " + path + ": " + configured.error()};
+    }
+    // The Store migrated already; this only checks that the schema is known.
+    if (auto migrated = detail::migrate(session); !migrated) {
+      return Error{"database " + path + ": " + migrated.error()};
+    }
+    return std::unique_ptr<Registry>(std::make_unique<SqliteRegistry>(path, std::move(session)));
+  } catch (const Poco::Exception& e) {
+    return Error{"database " + path + ": " + e.displayText()};
+  }
+}
+
+}  // namespace concerto::store
