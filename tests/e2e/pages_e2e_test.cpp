@@ -503,5 +503,44 @@ TEST_F(Pages, ADeploymentsTemplatesReplaceTheBuiltInOnesAndABrokenOneStopsTheSer
   EXPECT_NE(missing.err.find("no-such-folder"), std::string::npos) << missing.err;
 }
 
+// A partner's UID holding a control character (libical keeps it): its page and its calendar
+// file are reachable at the percent-encoded UID, and the RSS feed can carry it.
+TEST_F(Pages, AUidWithAControlCharacterHasItsPageItsFileAndAWellFormedFeed) {
+  hostile_->set_body(calendar({{"evil\x0Buid@x", "Atelier de contrôle", 8, "Lyon", "", "", ""}}));
+  const std::string config = write_config("control.ini");
+  fetch(config);
+  ServerProcess server({"--config", config});
+  ASSERT_TRUE(server.running()) << server.log();
+  const int port = server.port();
+
+  const std::string path = "/events/evil%0Buid%40x";
+  const Response index = get(port, "/");
+  expect_page(index, "/");
+  const std::vector<std::string> links = event_links(index.body);
+  EXPECT_NE(std::find(links.begin(), links.end(), path), links.end()) << index.body;
+
+  const Response page = get(port, path);
+  expect_page(page, path);
+  EXPECT_NE(page.body.find("<h1>Atelier de contrôle</h1>"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("href=\"" + path + "/event.ics\""), std::string::npos);
+
+  const Response ics = get(port, path + "/event.ics");
+  ASSERT_EQ(ics.status, 200) << ics.body;
+  EXPECT_EQ(ics.headers.getContentType(), "text/calendar; charset=utf-8");
+  EXPECT_EQ(count(ics.body, "BEGIN:VEVENT"), 1);
+  EXPECT_EQ(ics_value(ics.body, "SUMMARY"), "Atelier de contrôle");
+
+  const Response rss = get(port, "/upcoming.rss");
+  ASSERT_EQ(rss.status, 200) << rss.body;
+  for (const char c : rss.body) {
+    const auto byte = static_cast<unsigned char>(c);
+    EXPECT_FALSE((byte < 0x20 && byte != '\n') || byte == 0x7F) << static_cast<int>(byte);
+  }
+  EXPECT_NE(rss.body.find("<guid isPermaLink=\"false\">evil uid@x</guid>"), std::string::npos)
+      << rss.body;
+  EXPECT_NE(rss.body.find(path + "</link>"), std::string::npos) << rss.body;
+  EXPECT_EQ(server.stop(), 0) << server.log();
+}
+
 }  // namespace
 }  // namespace concerto

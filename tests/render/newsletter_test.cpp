@@ -612,5 +612,46 @@ TEST(NewsletterHostile, RssStaysWellFormed) {
               HasSubstr("<a href=\"https://exemple.fr/%C3%A9v%C3%A9nement?a=1&amp;b=2\">"));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Regressions.
+
+// libical keeps a control character in a UID; XML 1.0 cannot carry it.
+TEST(NewsletterRss, AUidWithAControlCharacterStaysWellFormed) {
+  Fixture f;
+  f.events.push_back(
+      event("org", "evil\x0Buid@x", "Atelier", paris(2026, 10, 20, 18), paris(2026, 10, 20, 20)));
+  const auto agenda = f.build();
+  const std::string rss = render_all(*agenda).rss;
+  EXPECT_FALSE(has_control_characters(rss, true));
+  pugi::xml_document document;
+  const auto items = rss_items(rss, document);
+  ASSERT_EQ(items.size(), 1u);
+  // Cleaned as all partner text is: the control character is gone (a space in its place).
+  EXPECT_EQ(items[0].guid, "evil uid@x");
+  EXPECT_EQ(items[0].link, "https://agenda.example.org/events/evil%0Buid%40x");
+}
+
+// The newsletter announces what starts in its window: neither an exhibition of twenty years
+// nor an event that began yesterday and ends tomorrow.
+TEST(NewsletterFragment, ListsOnlyWhatStartsInItsWindow) {
+  Fixture f = Fixture::standard();
+  f.events.push_back(
+      event("org", "expo", "Exposition permanente", date(2020, 1, 1), date(2040, 1, 1)));
+  f.events.push_back(event("net", "veillee", "Veillée citoyenne", paris(2026, 10, 17, 20),
+                           paris(2026, 10, 19, 10)));
+  const auto agenda = f.build();
+  const Outputs out = render_all(*agenda);
+  for (const std::string* output : {&out.fragment, &out.text, &out.rss, &out.widget}) {
+    EXPECT_THAT(*output, Not(HasSubstr("Exposition permanente")));
+    EXPECT_THAT(*output, Not(HasSubstr("Veillée citoyenne")));
+    EXPECT_THAT(*output, HasSubstr("Rencontres nationales de la participation"));
+  }
+  pugi::xml_document document;
+  EXPECT_THAT(titles(rss_items(out.rss, document)),
+              ::testing::ElementsAre("Rencontres nationales de la participation",
+                                     "Atelier évaluation de la participation", "Café citoyen",
+                                     "Café citoyen", "Café citoyen"));
+}
+
 }  // namespace
 }  // namespace concerto::render

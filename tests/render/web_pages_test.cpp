@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/civil_time.h"
 #include "core/time_zone.h"
 #include "dedup/dedup.h"
 #include "render/agenda_view.h"
@@ -1298,6 +1299,158 @@ TEST(WebPagesMonth, TheFirstAndLastServableMonthsLinkOnlyToServableMonths) {
   EXPECT_TRUE(lacks(first, "href=\"/month/0999-12\""));
   const std::string last = month_page(pages, snapshot, 9999, 12);
   EXPECT_TRUE(lacks(last, "href=\"/month/10000-01\""));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regressions.
+
+// An override (RECURRENCE-ID) whose series no feed carries: normalize stores its occurrence
+// without a RECURRENCE-ID. It is listed on its date and kept by the filtered calendars.
+TEST(WebPagesRegression, AnOverrideWhoseSeriesIsNotStoredIsListedAndInItsFilteredCalendars) {
+  Agenda agenda;
+  core::Event moved =
+      make("asso", "permanence-moved", "Permanence déplacée", paris(2026, 10, 29, 18),
+           paris(2026, 10, 29, 20), "Maison des associations, Villeurbanne");
+  moved.recurrence_id = paris(2026, 10, 28, 17);  // another day than its own start
+  moved.categories = {"Budget participatif"};
+  agenda.add(moved);
+  core::Event other = make("ville", "conseil", "Conseil municipal", paris(2026, 10, 30, 18),
+                           paris(2026, 10, 30, 20));
+  other.categories = {"Démocratie locale"};
+  agenda.add(other);
+  const AgendaSnapshot& snapshot = agenda.snapshot();
+  ASSERT_EQ(snapshot.agenda().merged.events.size(), 2u);
+  const WebPages pages = make_pages();
+
+  const std::string index = index_page(pages, snapshot);
+  EXPECT_TRUE(has(day_section(index, "2026-10-29"), "Permanence déplacée")) << index;
+  EXPECT_TRUE(has(day_section(index, "2026-10-30"), "Conseil municipal"));
+  EXPECT_TRUE(lacks(day_section(index, "2026-10-28"), "Permanence déplacée"));
+  EXPECT_TRUE(has(index_page(pages, snapshot, ViewFilter{"", "budget-participatif", "", ""}),
+                  "Permanence déplacée"));
+
+  // What /calendar.ics?category= and ?partner= write.
+  const auto uids = [&](const ViewFilter& filter) {
+    std::vector<std::string> out;
+    for (const dedup::MergedEvent& event : snapshot.entries(filter)) out.push_back(event.event.uid);
+    return out;
+  };
+  EXPECT_THAT(uids(ViewFilter{"", "budget-participatif", "", ""}),
+              ::testing::ElementsAre("permanence-moved"));
+  EXPECT_THAT(uids(ViewFilter{"democratie-ouverte", "", "", ""}),
+              ::testing::ElementsAre("permanence-moved"));
+  EXPECT_THAT(uids(ViewFilter{"ville-de-lyon", "", "", ""}), ::testing::ElementsAre("conseil"));
+  EXPECT_THAT(uids(ViewFilter{"", "democratie-locale", "", ""}), ::testing::ElementsAre("conseil"));
+}
+
+// An exhibition of twenty years beside an ordinary event: both are where they belong on the
+// list and in the month grids.
+TEST(WebPagesRegression, ATwentyYearEventIsUnderTodayAndInMonthGridsBesideANormalOne) {
+  Agenda agenda;
+  agenda.add(make("ville", "expo", "Exposition permanente", day(2020, 1, 1), day(2040, 1, 1)));
+  agenda.add(make("asso", "conseil", "Conseil de quartier", paris(2026, 11, 12, 18),
+                  paris(2026, 11, 12, 20)));
+  const AgendaSnapshot& snapshot = agenda.snapshot();
+  const WebPages pages = make_pages();
+
+  const std::string index = index_page(pages, snapshot);
+  EXPECT_TRUE(has(index, "2 événements"));
+  EXPECT_EQ(occurrences_of(index, "Exposition permanente</a></h4>"), 1);
+  EXPECT_TRUE(has(day_section(index, "2026-10-19"), "Exposition permanente"));
+  EXPECT_TRUE(lacks(day_section(index, "2026-10-19"), "Conseil de quartier"));
+  EXPECT_TRUE(has(day_section(index, "2026-11-12"), "Conseil de quartier"));
+  EXPECT_TRUE(lacks(day_section(index, "2026-11-12"), "Exposition permanente"));
+  EXPECT_LT(index.find("Exposition permanente"), index.find("Conseil de quartier"));
+  // Filtered by the ordinary event's partner: the exhibition is not there.
+  const std::string asso =
+      index_page(pages, snapshot, ViewFilter{"democratie-ouverte", "", "", ""});
+  EXPECT_TRUE(has(asso, "Conseil de quartier"));
+  EXPECT_TRUE(lacks(asso, "Exposition permanente"));
+
+  const std::string november = month_page(pages, snapshot, 2026, 11);
+  EXPECT_EQ(occurrences_of(november, "Conseil de quartier"), 1);
+  EXPECT_TRUE(has(cell(november, "2026-11-12"), "Conseil de quartier"));
+  EXPECT_TRUE(has(cell(november, "2026-11-12"), "Exposition permanente"));
+  EXPECT_TRUE(lacks(cell(november, "2026-11-13"), "Conseil de quartier"));
+  for (const char* date : {"2026-11-01", "2026-11-13", "2026-11-30"}) {
+    EXPECT_TRUE(has(cell(november, date), "Exposition permanente")) << date;
+  }
+  const std::string first = month_page(pages, snapshot, 2020, 1);
+  EXPECT_TRUE(has(cell(first, "2020-01-01"), "Exposition permanente"));
+  EXPECT_TRUE(lacks(cell(first, "2019-12-31"), "Exposition permanente"));
+  const std::string last = month_page(pages, snapshot, 2039, 12);
+  EXPECT_TRUE(has(cell(last, "2039-12-31"), "Exposition permanente"));
+  const std::string after = month_page(pages, snapshot, 2040, 1);
+  EXPECT_TRUE(lacks(cell(after, "2040-01-01"), "Exposition permanente"));
+  EXPECT_TRUE(has(after, "Aucun événement ce mois-ci."));
+}
+
+// A category of punctuation has no slug: no link to "/" (the unfiltered list) from it.
+TEST(WebPagesRegression, ACategoryMadeOnlyOfPunctuationMakesNoCategoryLink) {
+  Agenda agenda;
+  core::Event alone =
+      make("ville", "alone", "Conseil", paris(2026, 10, 20, 18), paris(2026, 10, 20, 20));
+  alone.categories = {"!!!"};
+  agenda.add(alone);
+  core::Event both =
+      make("ville", "both", "Atelier", paris(2026, 10, 21, 18), paris(2026, 10, 21, 20));
+  both.categories = {"!!!", "Mobilité"};
+  agenda.add(both);
+  const AgendaSnapshot& snapshot = agenda.snapshot();
+  const WebPages pages = make_pages();
+
+  const std::string page = event_page(pages, snapshot, "alone");
+  EXPECT_TRUE(lacks(page, ">!!!</a>"));
+  EXPECT_TRUE(lacks(page, "<ul class=\"tags\">"));
+  EXPECT_TRUE(lacks(page, "<dt>Catégorie</dt>"));  // has_categories is false
+  const std::string other = event_page(pages, snapshot, "both");
+  EXPECT_TRUE(has(other, "<dt>Catégorie</dt>"));
+  EXPECT_TRUE(has(other,
+                  "<ul class=\"tags\"><li><a href=\"/?category=mobilite\">Mobilité</a>"
+                  "</li></ul>"));
+  EXPECT_TRUE(lacks(other, ">!!!</a>"));
+
+  const std::string index = index_page(pages, snapshot);
+  EXPECT_TRUE(lacks(index, ">!!!</a>"));
+  EXPECT_EQ(occurrences_of(index, "<ul class=\"tags\">"), 1);
+  EXPECT_TRUE(lacks(day_section(index, "2026-10-20"), "<ul class=\"tags\">"));
+}
+
+TEST(WebPagesRegression, AnEmptySummaryIsADashInTheTitleAndTheJsonLd) {
+  Agenda agenda;
+  agenda.add(make("ville", "untitled", "", paris(2026, 10, 20, 18), paris(2026, 10, 20, 20)));
+  const WebPages pages = make_pages();
+  const std::string page = event_page(pages, agenda.snapshot(), "untitled");
+  EXPECT_TRUE(has(page, "<title>— · Agenda citoyen</title>"));
+  const auto ld = json_ld(page);
+  ASSERT_TRUE(ld);
+  EXPECT_EQ(ld->getValue<std::string>("name"), "—");
+}
+
+// A floating time (no zone) is a wall time of the site's zone: the add-to-calendar links give
+// its instant in Paris, not the wall time read in the visitor's zone.
+TEST(WebPagesRegression, AFloatingTimeIsAParisWallTimeInTheAddToCalendarLinks) {
+  const auto floating = [](const core::LocalDateTime& local) {
+    core::EventTime time;
+    time.local = local;
+    time.utc = core::seconds_from_civil(local);  // the wall time read as UTC
+    return time;
+  };
+  Agenda agenda;
+  core::Event event = make("ville", "flottant", "Conseil", floating(at(2026, 11, 12, 18)),
+                           floating(at(2026, 11, 12, 20)));
+  ASSERT_TRUE(event.start.floating());
+  agenda.add(event);
+  const WebPages pages = make_pages();
+  const std::string page = event_page(pages, agenda.snapshot(), "flottant");
+  const std::string add = between(page, "<section class=\"add\">", "</section>");
+  // 18:00 in Paris on 12 November (UTC+1) is 17:00 UTC.
+  EXPECT_TRUE(has(add,
+                  "href=\"https://calendar.google.com/calendar/render?action=TEMPLATE"
+                  "&amp;text=Conseil&amp;dates=20261112T170000Z%2F20261112T190000Z"
+                  "&amp;ctz=Europe%2FParis&amp;"));
+  EXPECT_TRUE(has(add, "startdt=2026-11-12T17%3A00%3A00Z"));
+  EXPECT_TRUE(has(add, "enddt=2026-11-12T19%3A00%3A00Z"));
 }
 
 }  // namespace

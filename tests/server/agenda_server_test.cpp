@@ -1,5 +1,6 @@
 #include "server/agenda_server.h"
 
+#include <Poco/Exception.h>
 #include <Poco/InflatingStream.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -52,6 +53,9 @@ class FlakyStore final : public store::Store {
   std::atomic<bool> fail_events{false};
   std::atomic<bool> throw_in_events{false};
   std::atomic<int> events_calls{0};
+  // The server reads the last change once per rendering (on a cache miss).
+  std::atomic<int> last_change_calls{0};
+  std::atomic<std::int64_t> last_change_value{0};  // reported instead of the real one when set
 
   core::Status replace_snapshot(const std::string& feed_id, const store::FeedSnapshot& snapshot,
                                 const core::FeedStatus& status) override {
@@ -86,7 +90,11 @@ class FlakyStore final : public store::Store {
     return real_->add_merge_decisions(decisions);
   }
   core::Result<std::int64_t> generation() override { return real_->generation(); }
-  core::Result<std::int64_t> last_change() override { return real_->last_change(); }
+  core::Result<std::int64_t> last_change() override {
+    ++last_change_calls;
+    if (last_change_value != 0) return last_change_value.load();
+    return real_->last_change();
+  }
 
  private:
   std::unique_ptr<store::Store> real_;
@@ -161,17 +169,21 @@ std::string gunzip(const std::string& data) {
   return out.str();
 }
 
-// The bytes a server sends for one raw request on a fresh connection, until it closes.
+// The bytes a server sends for one raw request on a fresh connection, until it closes (or, if
+// it keeps the connection open, what came in the first 5 s).
 std::string raw_exchange(int port, const std::string& request_text) {
   Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
   socket.setReceiveTimeout(Poco::Timespan(5, 0));
   socket.sendBytes(request_text.data(), static_cast<int>(request_text.size()));
   std::string received;
   char buffer[8192];
-  for (;;) {
-    const int got = socket.receiveBytes(buffer, sizeof buffer);
-    if (got <= 0) break;
-    received.append(buffer, static_cast<std::size_t>(got));
+  try {
+    for (;;) {
+      const int got = socket.receiveBytes(buffer, sizeof buffer);
+      if (got <= 0) break;
+      received.append(buffer, static_cast<std::size_t>(got));
+    }
+  } catch (const Poco::TimeoutException&) {
   }
   return received;
 }
@@ -193,10 +205,15 @@ class AgendaServerTest : public ::testing::Test {
     return core::add_days(core::civil_from_seconds(std::time(nullptr)).date, plus_days);
   }
 
-  core::Status store_events(const std::vector<core::Event>& events) {
+  // The events with their occurrences: one of each event's own times unless given.
+  core::Status store_events(const std::vector<core::Event>& events,
+                            const std::vector<core::Occurrence>& occurrences = {}) {
     store::FeedSnapshot snapshot;
     snapshot.events = events;
-    for (const auto& e : events) snapshot.occurrences.push_back(occurrence_of(e));
+    snapshot.occurrences = occurrences;
+    if (occurrences.empty()) {
+      for (const auto& e : events) snapshot.occurrences.push_back(occurrence_of(e));
+    }
     core::FeedStatus status;
     status.feed_id = "partner";
     status.last_fetch = std::time(nullptr);
@@ -652,6 +669,148 @@ TEST_F(AgendaServerTest, Serves64ConcurrentKeepAliveSubscribers) {
   EXPECT_EQ(ok, kClients);
   EXPECT_EQ(reused, kClients);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regressions.
+
+// A body the server does not read must not be taken for a second request on the connection
+// (request smuggling): one answer, then the connection is closed.
+TEST_F(AgendaServerTest, AnswersARequestWithABodyOnceAndClosesTheConnection) {
+  start();
+  const std::string smuggled = "GET /calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n";
+  const auto with_body = [&](const std::string& request_line) {
+    return request_line + "\r\nHost: x\r\nContent-Length: " + std::to_string(smuggled.size()) +
+           "\r\n\r\n" + smuggled;
+  };
+  const std::pair<std::string, std::string> cases[] = {
+      {"POST /nope HTTP/1.1", "HTTP/1.1 404 "},  // an unknown path
+      {"GET / HTTP/1.1", "HTTP/1.1 200 "},       // a page, with a body
+      {"POST / HTTP/1.1", "HTTP/1.1 405 "},      // a page, another method
+      {"GET /events/forum@partner HTTP/1.1", "HTTP/1.1 200 "},
+  };
+  for (const auto& [request_line, status_line] : cases) {
+    SCOPED_TRACE(request_line);
+    const std::string raw = raw_exchange(server_->port(), with_body(request_line));
+    EXPECT_EQ(raw.substr(0, status_line.size()), status_line) << raw.substr(0, 300);
+    EXPECT_NE(raw.find("Connection: Close\r\n"), std::string::npos) << raw.substr(0, 300);
+    // Nothing after the first answer: the body was not read as a request.
+    const auto second = raw.find("HTTP/1.", 1);
+    EXPECT_EQ(second, std::string::npos)
+        << "a second response: " << raw.substr(second == std::string::npos ? 0 : second, 300);
+    EXPECT_EQ(raw.find("BEGIN:VCALENDAR"), std::string::npos);
+  }
+}
+
+// Pages that follow the clock (upcoming from this hour, from today) are newer than the store's
+// last change once their period has begun: a client revalidating with that date gets the new
+// page, not 304.
+TEST_F(AgendaServerTest, LastModifiedOfHourlyAndDailyPagesIsAtLeastTheStartOfTheirPeriod) {
+  const std::int64_t changed = *store_->last_change() - 2 * 86400;  // before today (UTC)
+  store_->last_change_value = changed;
+  start();
+  const std::int64_t now = std::time(nullptr);
+  const std::pair<std::string, std::int64_t> pages[] = {
+      {"/embed/widget", now / 3600 * 3600},  // hourly
+      {"/", now / 86400 * 86400},            // daily
+  };
+  for (const auto& [path, period_start] : pages) {
+    SCOPED_TRACE(path);
+    const Reply page = get(path);
+    ASSERT_EQ(page.status, 200) << page.body;
+    const auto modified = parse_http_date(page.header("last-modified"));
+    ASSERT_TRUE(modified) << page.header("last-modified");
+    EXPECT_GE(*modified, period_start);
+    EXPECT_EQ(get(path, {{"If-Modified-Since", format_http_date(changed)}}).status, 200);
+    EXPECT_EQ(get(path, {{"If-Modified-Since", page.header("last-modified")}}).status, 304);
+  }
+  // The calendar does not follow the clock: its Last-Modified is the store's last change.
+  const Reply calendar = get("/calendar.ics");
+  EXPECT_EQ(calendar.header("last-modified"), format_http_date(changed));
+  EXPECT_EQ(get("/calendar.ics", {{"If-Modified-Since", calendar.header("last-modified")}}).status,
+            304);
+}
+
+// The event's calendar file is /events/<uid>/event.ics: a UID ending in ".ics" is not taken for
+// another event's file.
+TEST_F(AgendaServerTest, EventsXAndXicsEachHaveTheirPageAndTheirFile) {
+  ASSERT_TRUE(
+      store_events({event("x", "Réunion x", today(10)), event("x.ics", "Réunion x.ics", today(11))})
+          .ok());
+  start();
+  const auto ics_uid = [](const std::string& body) {
+    const auto at = body.find("\r\nUID:");
+    return at == std::string::npos ? std::string()
+                                   : body.substr(at + 6, body.find("\r\n", at + 6) - at - 6);
+  };
+  const Reply page_x = get("/events/x");
+  ASSERT_EQ(page_x.status, 200) << page_x.body;
+  EXPECT_THAT(page_x.body, HasSubstr("<h1>Réunion x</h1>"));
+  EXPECT_THAT(page_x.body, HasSubstr("href=\"/events/x/event.ics\""));
+  const Reply page_xics = get("/events/x.ics");
+  ASSERT_EQ(page_xics.status, 200) << page_xics.body;
+  EXPECT_EQ(page_xics.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_THAT(page_xics.body, HasSubstr("<h1>Réunion x.ics</h1>"));
+  EXPECT_THAT(page_xics.body, HasSubstr("href=\"/events/x.ics/event.ics\""));
+
+  const Reply file_x = get("/events/x/event.ics");
+  ASSERT_EQ(file_x.status, 200) << file_x.body;
+  EXPECT_EQ(file_x.header("content-type"), "text/calendar; charset=utf-8");
+  EXPECT_EQ(ics_uid(file_x.body), "x");
+  EXPECT_THAT(file_x.body, HasSubstr("SUMMARY:Réunion x\r\n"));
+  const Reply file_xics = get("/events/x.ics/event.ics");
+  ASSERT_EQ(file_xics.status, 200) << file_xics.body;
+  EXPECT_EQ(file_xics.header("content-type"), "text/calendar; charset=utf-8");
+  EXPECT_EQ(ics_uid(file_xics.body), "x.ics");
+  EXPECT_THAT(file_xics.body, HasSubstr("SUMMARY:Réunion x.ics\r\n"));
+
+  for (const std::string target :
+       {"/events/x/anything", "/events/x/event.ics/event.ics", "/events/x.ics/other"}) {
+    const Reply missing = get(target);
+    EXPECT_EQ(missing.status, 404) << target;
+    EXPECT_EQ(missing.header("content-type"), "text/html; charset=utf-8") << target;
+  }
+}
+
+// An `at` naming no occurrence shows what no `at` shows, from the same rendering.
+TEST_F(AgendaServerTest, AnAtNamingNoOccurrenceServesThePageWithoutAt) {
+  core::Event series = event("serie@partner", "Permanence", today(3));
+  series.rrule = "FREQ=WEEKLY;COUNT=3";
+  std::vector<core::Occurrence> occurrences;
+  for (int week = 0; week < 3; ++week) {
+    core::Occurrence o = occurrence_of(series);
+    o.start = paris_time(today(3 + 7 * week), 9, 30);
+    o.end = paris_time(today(3 + 7 * week), 11, 0);
+    o.recurrence_id = o.start;
+    occurrences.push_back(o);
+  }
+  ASSERT_TRUE(store_events({series}, occurrences).ok());
+  start();
+  const std::int64_t hour = std::time(nullptr) / 3600;
+  const Reply plain = get("/events/serie@partner");
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  const int renderings = store_->last_change_calls;
+  const std::vector<std::string> unknown = {"20990101T000000Z", "nonsense", std::string(100, 'z')};
+  for (const std::string& at : unknown) {
+    SCOPED_TRACE(at);
+    const Reply other = get("/events/serie@partner?at=" + at);
+    ASSERT_EQ(other.status, 200);
+    EXPECT_EQ(other.body, plain.body);
+    EXPECT_EQ(other.header("etag"), plain.header("etag"));
+    EXPECT_EQ(
+        get("/events/serie@partner?at=" + at, {{"If-None-Match", plain.header("etag")}}).status,
+        304);
+  }
+  // Not one rendering more (unless the hour turned meanwhile: the page is rendered hourly).
+  if (std::time(nullptr) / 3600 == hour) {
+    EXPECT_EQ(store_->last_change_calls, renderings);
+  }
+  // An `at` naming an occurrence shows that one.
+  const Reply second = get("/events/serie@partner?at=" + occurrences[1].start.key());
+  ASSERT_EQ(second.status, 200);
+  EXPECT_NE(second.body, plain.body);
+  EXPECT_THAT(plain.body, HasSubstr("<dd><time datetime=\"" + core::format_iso_date(today(3))));
+  EXPECT_THAT(second.body, HasSubstr("<dd><time datetime=\"" + core::format_iso_date(today(10))));
 }
 
 }  // namespace
