@@ -48,7 +48,13 @@ int partners_add(const Arguments& args, store::Registry& registry) {
       return 2;
     }
   }
-  partner.admin = args.options.count("admin") != 0;
+  if (auto admin = args.options.find("admin"); admin != args.options.end()) {
+    if (admin->second != "true") {
+      std::cerr << "concerto partners add: --admin takes no value\n";
+      return 2;
+    }
+    partner.admin = true;
+  }
   partner.created_at = core::unix_now();
   partner.id = random_id("partner-");
   auto token = core::new_token();
@@ -164,7 +170,7 @@ int command_partners(const Arguments& args) {
     return 2;
   }
   auto registry = registry_for(args);
-  if (!registry) return 1;
+  if (!registry) return 2;  // an unusable configuration or database, as for the other commands
   if (verb == "add") return partners_add(args, *registry);
   if (verb == "list") return partners_list(*registry);
   return partners_change(args, *registry);
@@ -178,7 +184,7 @@ int command_feeds(const Arguments& args) {
     return 2;
   }
   auto registry = registry_for(args);
-  if (!registry) return 1;
+  if (!registry) return 2;  // an unusable configuration or database, as for the other commands
   if (verb == "approve") {
     if (args.positional.size() != 2) {
       std::cerr << "concerto feeds approve: give the feed's id (see feeds list)\n";

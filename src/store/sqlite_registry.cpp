@@ -36,7 +36,7 @@ std::vector<core::Partner> read_partners(Session& session, const std::string& wh
   Statement select(session);
   select << kPartnerColumns + where, into(ids), into(names), into(emails), into(admins),
       into(disableds), into(created);
-  if (!value.empty()) select, bind(value);
+  if (where.find('?') != std::string::npos) select, bind(value);
   select.execute();
   std::vector<core::Partner> partners(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -54,7 +54,7 @@ std::vector<core::RegisteredFeed> read_feeds(Session& session, const std::string
   Statement select(session);
   select << kFeedColumns + where, into(ids), into(partners), into(urls), into(names), into(formats),
       into(categories), into(zones), into(refreshes), into(approved), into(created), into(updated);
-  if (!value.empty()) select, bind(value);
+  if (where.find('?') != std::string::npos) select, bind(value);
   select.execute();
   std::vector<core::RegisteredFeed> feeds(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -143,9 +143,10 @@ class SqliteRegistry final : public Registry {
       session_ << "INSERT INTO registered_feeds (feed_id, partner_id, url, name, format, "
                   "category, timezone, refresh_seconds, approved, created_at, updated_at) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          bind(feed.config.id), bind(feed.partner_id), bind(feed.config.url), bind(feed.config.name),
-          bind(feed.config.format), bind(feed.config.category), bind(feed.config.timezone),
-          bind(refresh), bind(approved), bind(created), bind(updated), now;
+          bind(feed.config.id), bind(feed.partner_id), bind(feed.config.url),
+          bind(feed.config.name), bind(feed.config.format), bind(feed.config.category),
+          bind(feed.config.timezone), bind(refresh), bind(approved), bind(created), bind(updated),
+          now;
       return {};
     });
   }
