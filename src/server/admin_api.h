@@ -29,6 +29,7 @@
 #include <string_view>
 
 #include "dedup/match.h"
+#include "server/json_api.h"
 #include "store/store.h"
 
 namespace Poco::Net {
@@ -61,8 +62,7 @@ class AdminApi {
   void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
               std::string_view path, std::string_view query);
 
-  // What one request is answered (defined and built in admin_api.cpp).
-  struct Reply;
+  using Reply = JsonReply;
 
  private:
   Reply answer(Poco::Net::HTTPServerRequest& request, std::string_view path,
@@ -74,8 +74,8 @@ class AdminApi {
 
   store::Store& store_;
   const AdminOptions options_;
-  std::string token_digest_;  // SHA-256 of options_.token
-  std::mutex decisions_;      // one decision at a time: each is computed from the agenda it sees
+  std::string token_hash_;  // core::token_hash of options_.token
+  std::mutex decisions_;    // one decision at a time: each is computed from the agenda it sees
 };
 
 }  // namespace concerto::server

@@ -149,10 +149,6 @@ std::string iso_utc_or_null(std::int64_t utc) {
   return text;
 }
 
-void log_line(const std::string& line) {
-  // One fputs on unbuffered stderr: lines from different threads do not interleave.
-  std::fputs((line + "\n").c_str(), stderr);
-}
 
 // Splits "/path?query" (or an absolute-form "http://host/path?query") into path and query.
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) {
