@@ -24,6 +24,7 @@
 #include "app/refresh.h"
 #include "core/civil_time.h"
 #include "core/time_zone.h"
+#include "fetch/address_policy.h"
 #include "fetch/fetcher.h"
 #include "render/agenda.h"
 #include "server/agenda_server.h"
@@ -269,7 +270,14 @@ int command_serve(const Arguments& args) {
   auto store = open_store(*settings);
   if (!store) return 2;
   auto registry = open_registry(*settings);
-  if (!registry || !add_registered_feeds(*settings, *registry)) return 2;
+  if (!registry) return 2;
+  const std::vector<core::FeedConfig> local_feeds = settings->feeds;
+  if (!add_registered_feeds(*settings, *registry)) return 2;
+  auto policy = fetch::AddressPolicy::create(settings->allow);
+  if (!policy) {
+    std::cerr << "concerto serve: fetch.allow: " << policy.error() << "\n";
+    return 2;
+  }
   // Feeds whose file was removed go; a feed whose file has a mistake keeps its last events.
   std::vector<std::string> ids = settings->skipped_feed_ids;
   for (const auto& feed : settings->feeds) ids.push_back(feed.id);
@@ -294,6 +302,18 @@ int command_serve(const Arguments& args) {
   options.feeds = settings->feeds;
   options.site = site_info(*settings);
   options.templates_dir = settings->templates_directory;
+  options.registry = registry.get();
+  options.partners.admin_token = settings->admin_token;
+  options.partners.moderation = settings->moderation;
+  options.partners.default_refresh_seconds = settings->default_refresh_seconds;
+  options.partners.local_feeds = local_feeds;
+  options.partners.url_refusal = [policy = *policy](std::string_view url) {
+    return fetch::url_refusal(url, policy);
+  };
+  const std::string worker = current_executable();
+  options.partners.check_feed = [&settings, &store, worker](const core::FeedConfig& feed) {
+    return check_feed(feed, *settings, *store, worker);
+  };
   server::AgendaServer http(*store, options);
   if (auto started = http.start(); !started) {
     std::cerr << "concerto serve: " << started.error() << "\n";
@@ -302,7 +322,14 @@ int command_serve(const Arguments& args) {
   std::cerr << "concerto: serving " << settings->feeds.size() << " feeds on http://"
             << settings->listen_host << ":" << http.port() << "/ (calendar.ics, api/events)"
             << std::endl;
-  RefreshScheduler scheduler(*settings, *store, current_executable());
+  // Feeds partners register while the server runs are refreshed too.
+  RefreshScheduler scheduler(*settings, *store, worker, [&local_feeds, &registry, &settings] {
+    Settings current;
+    current.feeds = local_feeds;
+    current.default_refresh_seconds = settings->default_refresh_seconds;
+    add_registered_feeds(current, *registry);
+    return current.feeds;
+  });
   scheduler.start();
   int received = 0;
   sigwait(&signals, &received);

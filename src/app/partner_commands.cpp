@@ -3,6 +3,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "app/refresh.h"
 #include "core/civil_time.h"
 #include "core/text.h"
 #include "core/token.h"
@@ -158,6 +159,22 @@ bool add_registered_feeds(Settings& settings, store::Registry& registry) {
     settings.feeds.push_back(std::move(feed.config));
   }
   return true;
+}
+
+server::FeedCheck check_feed(const core::FeedConfig& feed, const Settings& settings,
+                             store::Store& store, const std::string& worker_binary) {
+  const RefreshOutcome outcome = refresh_feed(feed, settings, store, worker_binary);
+  server::FeedCheck check;
+  check.ok = outcome.status != "failed";
+  check.events = outcome.events;
+  check.http_code = outcome.http_code;
+  check.error = outcome.error;
+  // The fetcher's words for an address the policy refused when connecting.
+  check.refused = outcome.error.rfind("refused:", 0) == 0;
+  for (const core::Problem& problem : outcome.problems) {
+    check.problems.push_back({problem.line, core::describe(problem)});
+  }
+  return check;
 }
 
 int command_partners(const Arguments& args) {

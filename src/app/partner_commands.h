@@ -4,7 +4,9 @@
 
 #include "app/cli.h"
 #include "app/config.h"
+#include "server/partner_api.h"
 #include "store/registry.h"
+#include "store/store.h"
 
 namespace concerto::app {
 
@@ -19,5 +21,10 @@ std::unique_ptr<store::Registry> open_registry(const Settings& settings);
 // awaiting moderation stay out of the public agenda). An id that a feeds/*.ini also uses is
 // skipped with a message.
 bool add_registered_feeds(Settings& settings, store::Registry& registry);
+
+// The partner API's test fetch: fetches, reads and stores `feed` now (refresh_feed), and says
+// what came of it.
+server::FeedCheck check_feed(const core::FeedConfig& feed, const Settings& settings,
+                             store::Store& store, const std::string& worker_binary);
 
 }  // namespace concerto::app

@@ -271,8 +271,12 @@ RefreshOutcome refresh_feed(const core::FeedConfig& feed, const Settings& settin
 }
 
 RefreshScheduler::RefreshScheduler(const Settings& settings, store::Store& store,
-                                   std::string worker_binary)
-    : settings_(settings), store_(store), worker_binary_(std::move(worker_binary)) {}
+                                   std::string worker_binary,
+                                   std::function<std::vector<core::FeedConfig>()> feeds)
+    : settings_(settings),
+      store_(store),
+      worker_binary_(std::move(worker_binary)),
+      feeds_(std::move(feeds)) {}
 
 RefreshScheduler::~RefreshScheduler() { stop(); }
 
@@ -294,7 +298,7 @@ void RefreshScheduler::run() {
     const std::int64_t now = core::unix_now();
     std::int64_t soonest = now + 60;
     std::vector<core::FeedConfig> due;
-    for (const core::FeedConfig& feed : settings_.feeds) {
+    for (const core::FeedConfig& feed : feeds_ ? feeds_() : settings_.feeds) {
       auto status = store_.status(feed.id);
       const std::int64_t next = status && status->has_value() ? (*status)->next_fetch : 0;
       if (next <= now) {

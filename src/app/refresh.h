@@ -54,7 +54,10 @@ std::int64_t next_fetch_after(const core::FeedConfig& feed, const Settings& sett
 // Refreshes every feed when it is due (its status' next_fetch), until stop().
 class RefreshScheduler {
  public:
-  RefreshScheduler(const Settings& settings, store::Store& store, std::string worker_binary);
+  // `feeds` (when given) says which feeds there are at each round: partners register feeds
+  // while the server runs; without it, settings.feeds.
+  RefreshScheduler(const Settings& settings, store::Store& store, std::string worker_binary,
+                   std::function<std::vector<core::FeedConfig>()> feeds = {});
   ~RefreshScheduler();
   void start();
   void stop();
@@ -65,6 +68,7 @@ class RefreshScheduler {
   const Settings& settings_;
   store::Store& store_;
   std::string worker_binary_;
+  std::function<std::vector<core::FeedConfig>()> feeds_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -149,7 +149,6 @@ std::string iso_utc_or_null(std::int64_t utc) {
   return text;
 }
 
-
 // Splits "/path?query" (or an absolute-form "http://host/path?query") into path and query.
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) {
   if (target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0) {
@@ -277,9 +276,10 @@ struct AgendaServer::Impl final : RequestSink {
         page_cache(static_cast<std::size_t>(std::max(1, options.max_page_cache_entries))),
         empty_snapshot(std::make_shared<const render::AgendaSnapshot>(
             dedup::Agenda{}, std::vector<core::FeedConfig>{}, core::utc_zone())),
-        snapshots(store_ref, options.agenda, options.feeds),
+        snapshots(store_ref, options.agenda, options.feeds, options.registry),
         admin(store_ref, AdminOptions{options.admin_token, options.agenda.feed_priority,
-                                      options.agenda.match}) {
+                                      options.agenda.match}),
+        partners(store_ref, options.registry, options.partners) {
     zone = core::find_zone(options.agenda.calendar.timezone);
     if (!zone) zone = core::utc_zone();
   }
@@ -325,6 +325,7 @@ struct AgendaServer::Impl final : RequestSink {
   std::shared_ptr<const render::AgendaSnapshot> empty_snapshot;
   SnapshotCache snapshots;
   AdminApi admin;
+  PartnerApi partners;
   std::optional<render::WebPages> pages;  // set by start()
 
   std::mutex lifecycle;  // guards the members below against concurrent start/stop
@@ -373,6 +374,10 @@ void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& r
   // The admin API has its own methods, authentication and errors.
   if (AdminApi::handles(path)) {
     admin.handle(request, response, path, query_text);
+    return;
+  }
+  if (PartnerApi::handles(path, request.getMethod())) {
+    partners.handle(request, response, path, query_text);
     return;
   }
   // Nothing below reads a request body: one left unread would be taken for the next request on

@@ -12,6 +12,8 @@
 #include "core/result.h"
 #include "render/agenda.h"
 #include "render/web_pages.h"
+#include "server/partner_api.h"
+#include "store/registry.h"
 #include "store/store.h"
 
 namespace concerto::server {
@@ -39,6 +41,9 @@ struct ServerOptions {
   render::SiteInfo site;
   std::string templates_dir;
   std::string page_cache_control = "public, max-age=60";
+  // The partner API under /api/feeds (partner_api.h); null registry: it answers 503.
+  store::Registry* registry = nullptr;
+  PartnerApiOptions partners;
 };
 
 // Routes: GET/HEAD
@@ -49,7 +54,7 @@ struct ServerOptions {
 //   (?days=&limit=&partner=&category=);
 // - data: /calendar.ics (same filters), /api/events?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive
 //   dates in the site's zone), /api/feeds/status, /healthz; the admin API under /api/admin/
-//   (admin_api.h).
+//   (admin_api.h); the partner API under /api/feeds (partner_api.h).
 // `store` must outlive the server; handlers run on options.threads pool threads and call the store
 // concurrently.
 class AgendaServer {

@@ -11,14 +11,16 @@
 #include "core/result.h"
 #include "render/agenda.h"
 #include "render/agenda_view.h"
+#include "store/registry.h"
 #include "store/store.h"
 
 namespace concerto::server {
 
 class SnapshotCache {
  public:
+  // `registry` (may be null) adds the labels of feeds partners registered, read at each build.
   SnapshotCache(store::Store& store, render::AgendaOptions options,
-                std::vector<core::FeedConfig> feeds);
+                std::vector<core::FeedConfig> feeds, store::Registry* registry = nullptr);
 
   // The snapshot of `generation`; built (by one thread, the others wait) when the one held is of
   // another generation. The store may have moved on meanwhile: the caller's cache entry is then
@@ -29,6 +31,7 @@ class SnapshotCache {
   store::Store& store_;
   const render::AgendaOptions options_;
   const std::vector<core::FeedConfig> feeds_;
+  store::Registry* registry_;
   core::ZonePtr zone_;
   std::mutex build_mutex_;  // held while building
   std::mutex mutex_;        // guards the two below

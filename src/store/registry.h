@@ -43,7 +43,8 @@ class Registry {
   virtual core::Result<std::optional<core::RegisteredFeed>> feed(const std::string& feed_id) = 0;
   // Replaces name, url, format, category, timezone and refresh of feed.config.id.
   virtual RegistryStatus update_feed(const core::RegisteredFeed& feed) = 0;
-  // The feed goes with its stored events, occurrences and status.
+  // The feed goes with its stored events, occurrences and status; its id stays behind as a
+  // tombstone that keeps whatever a refresh still running writes out of the agenda.
   virtual RegistryStatus delete_feed(const std::string& feed_id) = 0;
   // Its events become public.
   virtual RegistryStatus approve_feed(const std::string& feed_id) = 0;

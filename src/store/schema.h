@@ -107,7 +107,8 @@ CREATE TABLE merge_decision (
 ) WITHOUT ROWID;
 )sql",
     // 4: partners (their tokens only as SHA-256 hashes) and the feeds they registered. A feed
-    // awaiting moderation (approved = 0) keeps its events out of the public agenda.
+    // awaiting moderation (approved = 0) keeps its events out of the public agenda; a deleted
+    // one stays as a tombstone, so that a refresh finishing after the delete stays hidden too.
     R"sql(
 CREATE TABLE partners (
   partner_id TEXT PRIMARY KEY NOT NULL,
@@ -121,7 +122,7 @@ CREATE TABLE partners (
 CREATE TABLE registered_feeds (
   feed_id TEXT PRIMARY KEY NOT NULL,
   partner_id TEXT NOT NULL REFERENCES partners (partner_id),
-  url TEXT NOT NULL UNIQUE,
+  url TEXT NOT NULL,
   name TEXT NOT NULL,
   format TEXT NOT NULL,
   category TEXT NOT NULL,
@@ -129,7 +130,8 @@ CREATE TABLE registered_feeds (
   refresh_seconds INTEGER NOT NULL,
   approved INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX registered_feeds_by_partner ON registered_feeds (partner_id);
 )sql",

@@ -24,9 +24,11 @@ RegistryStatus refused(RegistryError error, std::string message) {
 
 constexpr const char* kPartnerColumns =
     "SELECT partner_id, name, email, is_admin, disabled, created_at FROM partners ";
+// With the partner's name, which is the feed's `partner` label.
 constexpr const char* kFeedColumns =
-    "SELECT feed_id, partner_id, url, name, format, category, timezone, refresh_seconds, "
-    "approved, created_at, updated_at FROM registered_feeds ";
+    "SELECT f.feed_id, f.partner_id, f.url, f.name, f.format, f.category, f.timezone, "
+    "f.refresh_seconds, f.approved, f.created_at, f.updated_at, p.name FROM registered_feeds f "
+    "JOIN partners p ON p.partner_id = f.partner_id ";
 
 std::vector<core::Partner> read_partners(Session& session, const std::string& where,
                                          const std::string& value) {
@@ -48,12 +50,13 @@ std::vector<core::Partner> read_partners(Session& session, const std::string& wh
 
 std::vector<core::RegisteredFeed> read_feeds(Session& session, const std::string& where,
                                              const std::string& value) {
-  std::vector<std::string> ids, partners, urls, names, formats, categories, zones;
+  std::vector<std::string> ids, partners, urls, names, formats, categories, zones, owners;
   std::vector<std::int64_t> refreshes, created, updated;
   std::vector<int> approved;
   Statement select(session);
   select << kFeedColumns + where, into(ids), into(partners), into(urls), into(names), into(formats),
-      into(categories), into(zones), into(refreshes), into(approved), into(created), into(updated);
+      into(categories), into(zones), into(refreshes), into(approved), into(created), into(updated),
+      into(owners);
   if (where.find('?') != std::string::npos) select, bind(value);
   select.execute();
   std::vector<core::RegisteredFeed> feeds(ids.size());
@@ -66,6 +69,7 @@ std::vector<core::RegisteredFeed> read_feeds(Session& session, const std::string
     feed.config.category = std::move(categories[i]);
     feed.config.timezone = std::move(zones[i]);
     feed.config.refresh_seconds = refreshes[i];
+    feed.config.partner = std::move(owners[i]);
     feed.partner_id = std::move(partners[i]);
     feed.approved = approved[i] != 0;
     feed.created_at = created[i];
@@ -152,13 +156,14 @@ class SqliteRegistry final : public Registry {
   }
 
   core::Result<std::vector<core::RegisteredFeed>> feeds() override {
-    return read<std::vector<core::RegisteredFeed>>(
-        "reading registered feeds", [&] { return read_feeds(session_, "ORDER BY feed_id", ""); });
+    return read<std::vector<core::RegisteredFeed>>("reading registered feeds", [&] {
+      return read_feeds(session_, "WHERE f.deleted = 0 ORDER BY f.feed_id", "");
+    });
   }
 
   core::Result<std::optional<core::RegisteredFeed>> feed(const std::string& feed_id) override {
     return read<std::optional<core::RegisteredFeed>>("reading a registered feed", [&] {
-      return first(read_feeds(session_, "WHERE feed_id = ?", feed_id));
+      return first(read_feeds(session_, "WHERE f.deleted = 0 AND f.feed_id = ?", feed_id));
     });
   }
 
@@ -169,7 +174,8 @@ class SqliteRegistry final : public Registry {
       std::int64_t updated = feed.updated_at;
       Statement update(session_);
       update << "UPDATE registered_feeds SET url = ?, name = ?, format = ?, category = ?, "
-                "timezone = ?, refresh_seconds = ?, updated_at = ? WHERE feed_id = ?",
+                "timezone = ?, refresh_seconds = ?, updated_at = ? WHERE feed_id = ? "
+                "AND deleted = 0",
           bind(feed.config.url), bind(feed.config.name), bind(feed.config.format),
           bind(feed.config.category), bind(feed.config.timezone), bind(refresh), bind(updated),
           bind(feed.config.id);
@@ -183,7 +189,8 @@ class SqliteRegistry final : public Registry {
   RegistryStatus delete_feed(const std::string& feed_id) override {
     return write("deleting a feed", [&]() -> RegistryStatus {
       Statement remove(session_);
-      remove << "DELETE FROM registered_feeds WHERE feed_id = ?", bind(feed_id);
+      remove << "UPDATE registered_feeds SET deleted = 1 WHERE feed_id = ? AND deleted = 0",
+          bind(feed_id);
       if (remove.execute() == 0) return refused(RegistryError::kNotFound, "no feed " + feed_id);
       session_ << "DELETE FROM occurrences WHERE feed_id = ?", bind(feed_id), now;
       session_ << "DELETE FROM events WHERE feed_id = ?", bind(feed_id), now;
@@ -196,7 +203,8 @@ class SqliteRegistry final : public Registry {
   RegistryStatus approve_feed(const std::string& feed_id) override {
     return write("approving a feed", [&]() -> RegistryStatus {
       Statement update(session_);
-      update << "UPDATE registered_feeds SET approved = 1 WHERE feed_id = ?", bind(feed_id);
+      update << "UPDATE registered_feeds SET approved = 1 WHERE feed_id = ? AND deleted = 0",
+          bind(feed_id);
       if (update.execute() == 0) return refused(RegistryError::kNotFound, "no feed " + feed_id);
       bump_generation(session_);  // its events become public
       return {};
@@ -212,8 +220,9 @@ class SqliteRegistry final : public Registry {
 
   RegistryStatus url_taken(const std::string& url, const std::string& feed_id) {
     int taken = 0;
-    session_ << "SELECT COUNT(*) FROM registered_feeds WHERE url = ? AND feed_id <> ?", bind(url),
-        bind(feed_id), into(taken), now;
+    session_ << "SELECT COUNT(*) FROM registered_feeds WHERE url = ? AND feed_id <> ? "
+                "AND deleted = 0",
+        bind(url), bind(feed_id), into(taken), now;
     if (taken > 0) return refused(RegistryError::kDuplicateUrl, url + " is already registered");
     return {};
   }

@@ -609,7 +609,7 @@ class SqliteStore final : public Store {
                       "organizer, categories, status, start_time, end_time, rrule, rdates, "
                       "exdates, last_modified, sequence, source_line, vanished_at FROM events "
                       "WHERE feed_id NOT IN (SELECT feed_id FROM registered_feeds "
-                      "WHERE approved = 0) ORDER BY feed_id, uid, recurrence_key",
+                      "WHERE approved = 0 OR deleted = 1) ORDER BY feed_id, uid, recurrence_key",
               into(feed_ids), into(uids), into(recurrence_ids), into(summaries), into(descriptions),
               into(locations), into(urls), into(organizers), into(categories), into(statuses),
               into(starts), into(ends), into(rrules), into(rdates), into(exdates),
@@ -666,7 +666,7 @@ class SqliteStore final : public Store {
                       "FROM occurrences WHERE start_utc < ? "
                       "AND (end_utc > ? OR (end_utc = start_utc AND start_utc >= ?)) "
                       "AND feed_id NOT IN (SELECT feed_id FROM registered_feeds "
-                      "WHERE approved = 0) "
+                      "WHERE approved = 0 OR deleted = 1) "
                       "ORDER BY start_utc, end_utc, feed_id, uid, recurrence_key",
               use(to), use(from), use(from), into(feed_ids), into(uids), into(recurrence_ids),
               into(starts), into(ends), into(from_overrides), now;
