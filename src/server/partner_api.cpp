@@ -335,6 +335,17 @@ JsonReply PartnerApi::create(const Caller& caller, const std::string& body) {
   }
   {
     const std::lock_guard lock(writes_);
+    if (!caller.partner.admin) {
+      auto feeds = registry_->feeds();
+      if (feeds && static_cast<std::size_t>(std::count_if(feeds->begin(), feeds->end(),
+                                                          [&](const core::RegisteredFeed& f) {
+                                                            return f.partner_id == feed.partner_id;
+                                                          })) >= kMaxFeedsPerPartner) {
+        return error_reply(HTTPResponse::HTTP_FORBIDDEN, "a partner registers at most " +
+                                                             std::to_string(kMaxFeedsPerPartner) +
+                                                             " feeds; delete one first");
+      }
+    }
     if (auto added = registry_->add_feed(feed); !added.ok()) {
       if (added.error == store::RegistryError::kDuplicateUrl) {
         return error_reply(HTTPResponse::HTTP_CONFLICT, added.message);

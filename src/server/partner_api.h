@@ -20,7 +20,8 @@
 //
 // Status codes: 400 invalid JSON, a wrong-typed, empty, unknown or invalid field; 401 without a
 // token, with an unknown one or a disabled partner's; 403 another partner's feed; 404 unknown
-// feed (feeds/*.ini feeds are not the API's); 405 with Allow; 409 a URL already registered; 413
+// feed (feeds/*.ini feeds are not the API's), or a partner's 101st feed; 405 with Allow; 409 a URL
+// already registered; 413
 // a body over 16 KiB; 415 not application/json; 422 a refused URL; 429 with Retry-After. Every
 // answer is JSON ({"error": "…"} on failure) with Cache-Control: no-store. The token is never
 // written anywhere: only its SHA-256 is compared, in constant time.
@@ -45,6 +46,7 @@ namespace concerto::server {
 inline constexpr std::size_t kMaxPartnerBody = 16 * 1024;
 inline constexpr std::size_t kMaxFeedUrlBytes = 2048;
 inline constexpr std::int64_t kRefreshIntervalSeconds = 60;  // manual refreshes of one feed
+inline constexpr std::size_t kMaxFeedsPerPartner = 100;      // each costs fetches for good
 
 // What a test fetch found (the app runs the real fetch, parse and store).
 struct FeedCheck {
