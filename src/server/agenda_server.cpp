@@ -371,6 +371,19 @@ void AgendaServer::Impl::fail(HTTPServerRequest& request, HTTPServerResponse& re
 
 void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& response) {
   const auto [path, query_text] = split_target(request.getURI());
+  // A negative Content-Length leaves the body's end unknown: what follows could be taken for
+  // another request.
+  try {
+    if (request.hasContentLength() && request.getContentLength64() < 0) {
+      response.setKeepAlive(false);
+      send_text(response, HTTPResponse::HTTP_BAD_REQUEST, "bad Content-Length\n");
+      return;
+    }
+  } catch (const Poco::Exception&) {
+    response.setKeepAlive(false);
+    send_text(response, HTTPResponse::HTTP_BAD_REQUEST, "bad Content-Length\n");
+    return;
+  }
   // The admin API has its own methods, authentication and errors.
   if (AdminApi::handles(path)) {
     admin.handle(request, response, path, query_text);

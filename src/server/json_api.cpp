@@ -240,12 +240,16 @@ std::optional<JsonReply> read_json_body(HTTPServerRequest& request, std::size_t 
 void send_json_reply(HTTPServerRequest& request, HTTPServerResponse& response,
                      const JsonReply& reply) {
   response.setStatusAndReason(reply.status);
-  response.setContentType("application/json; charset=utf-8");
   response.set("Cache-Control", "no-store");
   response.set("X-Content-Type-Options", "nosniff");
   for (const auto& [name, value] : reply.headers) response.set(name, value);
   // An unread request body would be taken for the next request: drop it, or close.
   if (!discard_rest_of_body(request)) response.setKeepAlive(false);
+  if (reply.status == HTTPResponse::HTTP_NO_CONTENT) {
+    response.send();  // no body, no Content-Type, no Content-Length (RFC 9110 15.3.5)
+    return;
+  }
+  response.setContentType("application/json; charset=utf-8");
   response.sendBuffer(reply.body.data(), reply.body.size());
 }
 

@@ -56,6 +56,27 @@ core::Result<std::optional<std::string>> optional_text(const Object& object,
   return std::optional<std::string>(value.extract<std::string>());
 }
 
+// The URL as compared for duplicates: scheme and host in lower case, the scheme's default port
+// and any fragment left out ("HTTP://Example.org:80/a#b" -> "http://example.org/a").
+std::string normalized_url(std::string url) {
+  if (const auto hash = url.find('#'); hash != std::string::npos) url.resize(hash);
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const std::string scheme = core::ascii_lower(url.substr(0, scheme_end));
+  const auto host_start = scheme_end + 3;
+  auto host_end = url.find_first_of("/?", host_start);
+  if (host_end == std::string::npos) host_end = url.size();
+  std::string authority = core::ascii_lower(url.substr(host_start, host_end - host_start));
+  const std::string default_port = scheme == "https" ? ":443" : scheme == "http" ? ":80" : "";
+  if (!default_port.empty() && authority.size() > default_port.size() &&
+      authority.ends_with(default_port)) {
+    authority.resize(authority.size() - default_port.size());
+  }
+  std::string rest = url.substr(host_end);
+  if (rest.empty()) rest = "/";
+  return scheme + "://" + authority + rest;
+}
+
 core::Result<FeedFields> read_fields(const std::string& body, bool creating, bool admin) {
   auto object = parse_object(body);
   if (!object) return core::Error{object.error()};
@@ -84,6 +105,7 @@ core::Result<FeedFields> read_fields(const std::string& body, bool creating, boo
   if (fields.url) {
     *fields.url = std::string(core::trim(*fields.url));
     if (fields.url->empty()) return core::Error{"\"url\" is empty"};
+    *fields.url = normalized_url(*fields.url);
   }
   if (fields.name) {
     *fields.name = core::clean_line(*fields.name);
@@ -254,7 +276,7 @@ JsonReply PartnerApi::answer(HTTPServerRequest& request, std::string_view path,
   if (method == HTTPRequest::HTTP_DELETE) return remove(found);
   if (method != "PATCH") return method_not_allowed(path, method, "GET, HEAD, PATCH, DELETE");
   if (auto refused = read()) return *refused;
-  return update(found, body);
+  return update(caller, found, body);
 }
 
 std::string PartnerApi::feed_json(const core::RegisteredFeed& feed) {
@@ -296,18 +318,7 @@ JsonReply PartnerApi::list(const Caller& caller) {
 JsonReply PartnerApi::create(const Caller& caller, const std::string& body) {
   auto fields = read_fields(body, /*creating=*/true, caller.partner.admin);
   if (!fields) return error_reply(HTTPResponse::HTTP_BAD_REQUEST, fields.error());
-  if (fields->url->size() > kMaxFeedUrlBytes) {
-    return error_reply(HTTPResponse::HTTP_UNPROCESSABLE_ENTITY,
-                       "refused: the URL is longer than 2048 bytes");
-  }
-  if (auto refusal = options_.url_refusal(*fields->url)) {
-    return error_reply(HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, *refusal);
-  }
-  for (const core::FeedConfig& local : options_.local_feeds) {
-    if (local.url == *fields->url) {
-      return error_reply(HTTPResponse::HTTP_CONFLICT, *fields->url + " is already a feed");
-    }
-  }
+  if (auto refused = check_url(*fields->url)) return *refused;
   core::RegisteredFeed feed;
   feed.partner_id = fields->partner.value_or(caller.partner.id);
   if (feed.partner_id == kConfigAdminId) {
@@ -337,10 +348,14 @@ JsonReply PartnerApi::create(const Caller& caller, const std::string& body) {
     const std::lock_guard lock(writes_);
     if (!caller.partner.admin) {
       auto feeds = registry_->feeds();
-      if (feeds && static_cast<std::size_t>(std::count_if(feeds->begin(), feeds->end(),
-                                                          [&](const core::RegisteredFeed& f) {
-                                                            return f.partner_id == feed.partner_id;
-                                                          })) >= kMaxFeedsPerPartner) {
+      if (!feeds) {
+        log_line("concerto serve: partner API: " + feeds.error());
+        return error_reply(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "the registry cannot be read");
+      }
+      if (static_cast<std::size_t>(
+              std::count_if(feeds->begin(), feeds->end(), [&](const core::RegisteredFeed& f) {
+                return f.partner_id == feed.partner_id;
+              })) >= kMaxFeedsPerPartner) {
         return error_reply(HTTPResponse::HTTP_FORBIDDEN, "a partner registers at most " +
                                                              std::to_string(kMaxFeedsPerPartner) +
                                                              " feeds; delete one first");
@@ -353,17 +368,20 @@ JsonReply PartnerApi::create(const Caller& caller, const std::string& body) {
       log_line("concerto serve: partner API: " + added.message);
       return error_reply(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "the feed cannot be saved");
     }
-    last_refresh_[feed.config.id] = core::unix_now();
   }
-  const FeedCheck check = options_.check_feed(feed.config);
-  if (check.refused) {
+  Check check = run_check(feed, /*unconditional=*/false, /*once_a_minute=*/true);
+  if (check.refusal) {
     (void)registry_->delete_feed(feed.config.id);
-    return error_reply(HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, check.error);
+    return *check.refusal;
+  }
+  if (check.result.refused) {
+    (void)registry_->delete_feed(feed.config.id);
+    return error_reply(HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, check.result.error);
   }
   JsonReply reply;
   reply.status = HTTPResponse::HTTP_CREATED;
   reply.headers.emplace_back("Location", std::string(kCollection) + "/" + feed.config.id);
-  reply.body = "{\"feed\":" + feed_json(feed) + ",\"check\":" + check_json(check) + "}\n";
+  reply.body = "{\"feed\":" + feed_json(feed) + ",\"check\":" + check_json(check.result) + "}\n";
   return reply;
 }
 
@@ -374,45 +392,119 @@ JsonReply PartnerApi::show(const core::RegisteredFeed& feed) {
   return reply;
 }
 
-JsonReply PartnerApi::update(core::RegisteredFeed feed, const std::string& body) {
+JsonReply PartnerApi::update(const Caller& caller, core::RegisteredFeed feed,
+                             const std::string& body) {
   auto fields = read_fields(body, /*creating=*/false, false);
   if (!fields) return error_reply(HTTPResponse::HTTP_BAD_REQUEST, fields.error());
-  const bool refetch = (fields->url && *fields->url != feed.config.url) ||
-                       (fields->format && *fields->format != feed.config.format) ||
-                       (fields->timezone && *fields->timezone != feed.config.timezone);
-  if (fields->url) {
-    if (fields->url->size() > kMaxFeedUrlBytes) {
-      return error_reply(HTTPResponse::HTTP_UNPROCESSABLE_ENTITY,
-                         "refused: the URL is longer than 2048 bytes");
-    }
-    if (auto refusal = options_.url_refusal(*fields->url)) {
-      return error_reply(HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, *refusal);
-    }
+  const core::RegisteredFeed before = feed;
+  const bool new_url = fields->url && *fields->url != feed.config.url;
+  // What changes how the feed is read is read again (its events carry the default category).
+  const bool reread = new_url || (fields->format && *fields->format != feed.config.format) ||
+                      (fields->timezone && *fields->timezone != feed.config.timezone) ||
+                      (fields->category && *fields->category != feed.config.category);
+  if (new_url) {
+    if (auto refused = check_url(*fields->url)) return *refused;
     feed.config.url = *fields->url;
+    // What a new address serves has not been seen by a moderator.
+    if (options_.moderation && !caller.partner.admin) feed.approved = false;
   }
   if (fields->name) feed.config.name = *fields->name;
   if (fields->format) feed.config.format = *fields->format;
   if (fields->category) feed.config.category = *fields->category;
   if (fields->timezone) feed.config.timezone = *fields->timezone;
   feed.updated_at = core::unix_now();
-  {
-    const std::lock_guard lock(writes_);
-    if (auto updated = registry_->update_feed(feed); !updated.ok()) {
-      if (updated.error == store::RegistryError::kDuplicateUrl) {
-        return error_reply(HTTPResponse::HTTP_CONFLICT, updated.message);
-      }
-      if (updated.error == store::RegistryError::kNotFound) {
-        return error_reply(HTTPResponse::HTTP_NOT_FOUND, updated.message);
-      }
-      log_line("concerto serve: partner API: " + updated.message);
-      return error_reply(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "the feed cannot be saved");
-    }
-  }
+  if (auto saved = save(feed)) return *saved;
   JsonReply reply;
   reply.body = "{\"feed\":" + feed_json(feed);
-  if (refetch) reply.body += ",\"check\":" + check_json(options_.check_feed(feed.config));
+  if (reread) {
+    Check check = run_check(feed, /*unconditional=*/true, /*once_a_minute=*/false);
+    if (check.refusal) {
+      (void)save(before);
+      return *check.refusal;
+    }
+    if (check.result.refused) {
+      (void)save(before);
+      return error_reply(HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, check.result.error);
+    }
+    reply.body += ",\"check\":" + check_json(check.result);
+  }
   reply.body += "}\n";
   return reply;
+}
+
+std::optional<JsonReply> PartnerApi::save(const core::RegisteredFeed& feed) {
+  const std::lock_guard lock(writes_);
+  if (auto updated = registry_->update_feed(feed); !updated.ok()) {
+    if (updated.error == store::RegistryError::kDuplicateUrl) {
+      return error_reply(HTTPResponse::HTTP_CONFLICT, updated.message);
+    }
+    if (updated.error == store::RegistryError::kNotFound) {
+      return error_reply(HTTPResponse::HTTP_NOT_FOUND, updated.message);
+    }
+    log_line("concerto serve: partner API: " + updated.message);
+    return error_reply(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "the feed cannot be saved");
+  }
+  return std::nullopt;
+}
+
+std::optional<JsonReply> PartnerApi::check_url(const std::string& url) {
+  if (url.size() > kMaxFeedUrlBytes) {
+    return error_reply(HTTPResponse::HTTP_UNPROCESSABLE_ENTITY,
+                       "refused: the URL is longer than 2048 bytes");
+  }
+  if (auto refusal = options_.url_refusal(url)) {
+    return error_reply(HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, *refusal);
+  }
+  for (const core::FeedConfig& local : options_.local_feeds) {
+    if (normalized_url(local.url) == url) {
+      return error_reply(HTTPResponse::HTTP_CONFLICT, url + " is already a feed");
+    }
+  }
+  return std::nullopt;
+}
+
+PartnerApi::Check PartnerApi::run_check(const core::RegisteredFeed& feed, bool unconditional,
+                                        bool once_a_minute) {
+  Check check;
+  {
+    const std::lock_guard lock(writes_);
+    // One test fetch at a time per partner, and per feed once a minute: each holds a server
+    // thread for up to [fetch] timeout.
+    if (checking_.count(feed.partner_id) != 0) {
+      JsonReply reply = error_reply(HTTPResponse::HTTP_TOO_MANY_REQUESTS,
+                                    "another fetch of your feeds is running; retry when it ends");
+      reply.headers.emplace_back("Retry-After", "5");
+      check.refusal = std::move(reply);
+      return check;
+    }
+    const std::int64_t now = core::unix_now();
+    std::int64_t& last = last_refresh_[feed.config.id];
+    if (once_a_minute && last != 0 && now - last < kRefreshIntervalSeconds) {
+      const std::int64_t wait = kRefreshIntervalSeconds - (now - last);
+      JsonReply reply = error_reply(
+          HTTPResponse::HTTP_TOO_MANY_REQUESTS,
+          "this feed was fetched less than a minute ago; retry in " + std::to_string(wait) + " s");
+      reply.headers.emplace_back("Retry-After", std::to_string(wait));
+      check.refusal = std::move(reply);
+      return check;
+    }
+    last = now;
+    checking_.insert(feed.partner_id);
+  }
+  if (unconditional) {
+    // The feed is to be read anew (another address, zone, format or category): the validators
+    // of what was read before would get a 304 and keep the old reading.
+    if (auto status = store_.status(feed.config.id); status && status->has_value()) {
+      core::FeedStatus fresh = **status;
+      fresh.etag.clear();
+      fresh.last_modified.clear();
+      (void)store_.record_status(fresh);
+    }
+  }
+  check.result = options_.check_feed(feed.config);
+  const std::lock_guard lock(writes_);
+  checking_.erase(feed.partner_id);
+  return check;
 }
 
 JsonReply PartnerApi::remove(const core::RegisteredFeed& feed) {
@@ -431,22 +523,10 @@ JsonReply PartnerApi::remove(const core::RegisteredFeed& feed) {
 }
 
 JsonReply PartnerApi::refresh(const core::RegisteredFeed& feed) {
-  {
-    const std::lock_guard lock(writes_);
-    const std::int64_t now = core::unix_now();
-    auto& last = last_refresh_[feed.config.id];
-    if (last != 0 && now - last < kRefreshIntervalSeconds) {
-      const std::int64_t wait = kRefreshIntervalSeconds - (now - last);
-      JsonReply reply = error_reply(HTTPResponse::HTTP_TOO_MANY_REQUESTS,
-                                    "this feed was refreshed less than a minute ago; retry in " +
-                                        std::to_string(wait) + " s");
-      reply.headers.emplace_back("Retry-After", std::to_string(wait));
-      return reply;
-    }
-    last = now;
-  }
+  Check check = run_check(feed, /*unconditional=*/false, /*once_a_minute=*/true);
+  if (check.refusal) return *check.refusal;
   JsonReply reply;
-  reply.body = "{\"check\":" + check_json(options_.check_feed(feed.config)) + "}\n";
+  reply.body = "{\"check\":" + check_json(check.result) + "}\n";
   return reply;
 }
 

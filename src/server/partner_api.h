@@ -20,9 +20,12 @@
 //
 // Status codes: 400 invalid JSON, a wrong-typed, empty, unknown or invalid field; 401 without a
 // token, with an unknown one or a disabled partner's; 403 another partner's feed; 404 unknown
-// feed (feeds/*.ini feeds are not the API's), or a partner's 101st feed; 405 with Allow; 409 a URL
-// already registered; 413
-// a body over 16 KiB; 415 not application/json; 422 a refused URL; 429 with Retry-After. Every
+// feed (feeds/*.ini feeds are not the API's); 403 also for a partner's 101st feed; 405 with Allow;
+// 409 a URL already registered (compared with scheme and host in lower case, without the default
+// port or a fragment); 413
+// a body over 16 KiB; 415 not application/json; 422 a refused URL; 429 with Retry-After (a feed
+// fetched through the API less than a minute ago, or another test fetch of the partner's still
+// running). A new URL is read again at once and, under moderation, waits for approval again. Every
 // answer is JSON ({"error": "…"} on failure) with Cache-Control: no-store. The token is never
 // written anywhere: only its SHA-256 is compared, in constant time.
 
@@ -31,6 +34,8 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,7 +100,19 @@ class PartnerApi {
   JsonReply list(const Caller& caller);
   JsonReply create(const Caller& caller, const std::string& body);
   JsonReply show(const core::RegisteredFeed& feed);
-  JsonReply update(core::RegisteredFeed feed, const std::string& body);
+  JsonReply update(const Caller& caller, core::RegisteredFeed feed, const std::string& body);
+  // The refusal of a URL (422 or 409), or nullopt.
+  std::optional<JsonReply> check_url(const std::string& url);
+  // Saves a changed feed; the error reply, or nullopt.
+  std::optional<JsonReply> save(const core::RegisteredFeed& feed);
+  struct Check {
+    std::optional<JsonReply> refusal;  // 429: not run now
+    FeedCheck result;
+  };
+  // Runs the test fetch unless the partner has one running, or (`once_a_minute`) the feed was
+  // fetched through the API less than a minute ago. `unconditional`: without the stored
+  // validators (no 304).
+  Check run_check(const core::RegisteredFeed& feed, bool unconditional, bool once_a_minute);
   JsonReply remove(const core::RegisteredFeed& feed);
   JsonReply refresh(const core::RegisteredFeed& feed);
   JsonReply status(const core::RegisteredFeed& feed);
@@ -108,6 +125,7 @@ class PartnerApi {
   std::string admin_token_hash_;
   std::mutex writes_;  // registrations and changes one at a time (URL uniqueness, rate limits)
   std::map<std::string, std::int64_t> last_refresh_;  // feed id -> UTC seconds; under writes_
+  std::set<std::string> checking_;  // partners with a test fetch running; under writes_
 };
 
 }  // namespace concerto::server

@@ -41,7 +41,9 @@ class Registry {
   virtual RegistryStatus add_feed(const core::RegisteredFeed& feed) = 0;
   virtual core::Result<std::vector<core::RegisteredFeed>> feeds() = 0;  // by id
   virtual core::Result<std::optional<core::RegisteredFeed>> feed(const std::string& feed_id) = 0;
-  // Replaces name, url, format, category, timezone and refresh of feed.config.id.
+  // Replaces name, url, format, category, timezone and refresh of feed.config.id; approved =
+  // false withdraws the approval (a new URL under moderation), true leaves it as it is: only
+  // approve_feed approves.
   virtual RegistryStatus update_feed(const core::RegisteredFeed& feed) = 0;
   // The feed goes with its stored events, occurrences and status; its id stays behind as a
   // tombstone that keeps whatever a refresh still running writes out of the agenda.

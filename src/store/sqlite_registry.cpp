@@ -5,6 +5,7 @@
 #include <mutex>
 #include <utility>
 
+#include "core/civil_time.h"
 #include "store/registry.h"
 #include "store/sqlite_session.h"
 
@@ -173,15 +174,18 @@ class SqliteRegistry final : public Registry {
       std::int64_t refresh = feed.config.refresh_seconds;
       std::int64_t updated = feed.updated_at;
       Statement update(session_);
+      int approved = feed.approved ? 1 : 0;
       update << "UPDATE registered_feeds SET url = ?, name = ?, format = ?, category = ?, "
-                "timezone = ?, refresh_seconds = ?, updated_at = ? WHERE feed_id = ? "
-                "AND deleted = 0",
+                "timezone = ?, refresh_seconds = ?, updated_at = ?, "
+                "approved = CASE WHEN ? = 0 THEN 0 ELSE approved END "
+                "WHERE feed_id = ? AND deleted = 0",
           bind(feed.config.url), bind(feed.config.name), bind(feed.config.format),
           bind(feed.config.category), bind(feed.config.timezone), bind(refresh), bind(updated),
-          bind(feed.config.id);
+          bind(approved), bind(feed.config.id);
       if (update.execute() == 0) {
         return refused(RegistryError::kNotFound, "no feed " + feed.config.id);
       }
+      bump_generation(session_);  // names and approval show in the agenda
       return {};
     });
   }
@@ -189,12 +193,18 @@ class SqliteRegistry final : public Registry {
   RegistryStatus delete_feed(const std::string& feed_id) override {
     return write("deleting a feed", [&]() -> RegistryStatus {
       Statement remove(session_);
-      remove << "UPDATE registered_feeds SET deleted = 1 WHERE feed_id = ? AND deleted = 0",
-          bind(feed_id);
+      std::int64_t now_utc = core::unix_now();
+      remove << "UPDATE registered_feeds SET deleted = 1, updated_at = ? WHERE feed_id = ? "
+                "AND deleted = 0",
+          bind(now_utc), bind(feed_id);
       if (remove.execute() == 0) return refused(RegistryError::kNotFound, "no feed " + feed_id);
       session_ << "DELETE FROM occurrences WHERE feed_id = ?", bind(feed_id), now;
       session_ << "DELETE FROM events WHERE feed_id = ?", bind(feed_id), now;
       session_ << "DELETE FROM feeds WHERE feed_id = ?", bind(feed_id), now;
+      // A tombstone only has to outlast a refresh that was running (minutes): a day is plenty.
+      std::int64_t expired = now_utc - 86400;
+      session_ << "DELETE FROM registered_feeds WHERE deleted = 1 AND updated_at < ?",
+          bind(expired), now;
       bump_generation(session_);
       return {};
     });

@@ -434,6 +434,10 @@ std::vector<core::FeedStatus> read_statuses(Session& session, const std::string*
   if (only_feed) {
     wanted = *only_feed;
     select << " WHERE feed_id = ?", use(wanted);
+  } else {
+    // The list is public: feeds awaiting moderation or deleted are not in it.
+    select << " WHERE feed_id NOT IN (SELECT feed_id FROM registered_feeds "
+              "WHERE approved = 0 OR deleted = 1)";
   }
   select << " ORDER BY feed_id", into(feed_ids), into(last_fetches), into(last_successes),
       into(http_codes), into(errors), into(failures), into(event_counts), into(problem_counts),

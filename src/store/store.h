@@ -54,6 +54,7 @@ class Store {
   virtual core::Result<std::vector<core::Event>> events() = 0;  // by feed then uid
   virtual core::Result<std::vector<core::Occurrence>> occurrences(std::int64_t from_utc,
                                                                   std::int64_t to_utc) = 0;
+  // Of the public feeds (as events()); status() reads any feed's.
   virtual core::Result<std::vector<core::FeedStatus>> statuses() = 0;
   virtual core::Result<std::optional<core::FeedStatus>> status(const std::string& feed_id) = 0;
 
