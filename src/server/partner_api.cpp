@@ -318,7 +318,7 @@ JsonReply PartnerApi::list(const Caller& caller) {
 JsonReply PartnerApi::create(const Caller& caller, const std::string& body) {
   auto fields = read_fields(body, /*creating=*/true, caller.partner.admin);
   if (!fields) return error_reply(HTTPResponse::HTTP_BAD_REQUEST, fields.error());
-  if (auto refused = check_url(*fields->url)) return *refused;
+  if (auto refused = check_url(*fields->url, "")) return *refused;
   core::RegisteredFeed feed;
   feed.partner_id = fields->partner.value_or(caller.partner.id);
   if (feed.partner_id == kConfigAdminId) {
@@ -396,14 +396,13 @@ JsonReply PartnerApi::update(const Caller& caller, core::RegisteredFeed feed,
                              const std::string& body) {
   auto fields = read_fields(body, /*creating=*/false, false);
   if (!fields) return error_reply(HTTPResponse::HTTP_BAD_REQUEST, fields.error());
-  const core::RegisteredFeed before = feed;
   const bool new_url = fields->url && *fields->url != feed.config.url;
   // What changes how the feed is read is read again (its events carry the default category).
   const bool reread = new_url || (fields->format && *fields->format != feed.config.format) ||
                       (fields->timezone && *fields->timezone != feed.config.timezone) ||
                       (fields->category && *fields->category != feed.config.category);
   if (new_url) {
-    if (auto refused = check_url(*fields->url)) return *refused;
+    if (auto refused = check_url(*fields->url, feed.config.id)) return *refused;
     feed.config.url = *fields->url;
     // What a new address serves has not been seen by a moderator.
     if (options_.moderation && !caller.partner.admin) feed.approved = false;
@@ -413,22 +412,20 @@ JsonReply PartnerApi::update(const Caller& caller, core::RegisteredFeed feed,
   if (fields->category) feed.config.category = *fields->category;
   if (fields->timezone) feed.config.timezone = *fields->timezone;
   feed.updated_at = core::unix_now();
-  if (auto saved = save(feed)) return *saved;
-  JsonReply reply;
-  reply.body = "{\"feed\":" + feed_json(feed);
+  // The new reading is tried before anything is saved: a change refused when connecting (or
+  // turned away, 429) leaves the feed, its approval included, as it was.
+  std::string check_text;
   if (reread) {
     Check check = run_check(feed, /*unconditional=*/true, /*once_a_minute=*/false);
-    if (check.refusal) {
-      (void)save(before);
-      return *check.refusal;
-    }
+    if (check.refusal) return *check.refusal;
     if (check.result.refused) {
-      (void)save(before);
       return error_reply(HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, check.result.error);
     }
-    reply.body += ",\"check\":" + check_json(check.result);
+    check_text = ",\"check\":" + check_json(check.result);
   }
-  reply.body += "}\n";
+  if (auto saved = save(feed)) return *saved;
+  JsonReply reply;
+  reply.body = "{\"feed\":" + feed_json(feed) + check_text + "}\n";
   return reply;
 }
 
@@ -447,7 +444,7 @@ std::optional<JsonReply> PartnerApi::save(const core::RegisteredFeed& feed) {
   return std::nullopt;
 }
 
-std::optional<JsonReply> PartnerApi::check_url(const std::string& url) {
+std::optional<JsonReply> PartnerApi::check_url(const std::string& url, const std::string& feed_id) {
   if (url.size() > kMaxFeedUrlBytes) {
     return error_reply(HTTPResponse::HTTP_UNPROCESSABLE_ENTITY,
                        "refused: the URL is longer than 2048 bytes");
@@ -458,6 +455,14 @@ std::optional<JsonReply> PartnerApi::check_url(const std::string& url) {
   for (const core::FeedConfig& local : options_.local_feeds) {
     if (normalized_url(local.url) == url) {
       return error_reply(HTTPResponse::HTTP_CONFLICT, url + " is already a feed");
+    }
+  }
+  // Before any fetch; the registry checks again when saving (two requests at once).
+  if (auto feeds = registry_->feeds()) {
+    for (const core::RegisteredFeed& other : *feeds) {
+      if (other.config.id != feed_id && other.config.url == url) {
+        return error_reply(HTTPResponse::HTTP_CONFLICT, url + " is already registered");
+      }
     }
   }
   return std::nullopt;

@@ -101,8 +101,8 @@ class PartnerApi {
   JsonReply create(const Caller& caller, const std::string& body);
   JsonReply show(const core::RegisteredFeed& feed);
   JsonReply update(const Caller& caller, core::RegisteredFeed feed, const std::string& body);
-  // The refusal of a URL (422 or 409), or nullopt.
-  std::optional<JsonReply> check_url(const std::string& url);
+  // The refusal of a URL (422, or 409 when another feed than `feed_id` has it), or nullopt.
+  std::optional<JsonReply> check_url(const std::string& url, const std::string& feed_id);
   // Saves a changed feed; the error reply, or nullopt.
   std::optional<JsonReply> save(const core::RegisteredFeed& feed);
   struct Check {

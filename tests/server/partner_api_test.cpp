@@ -4,19 +4,25 @@
 
 #include "server/partner_api.h"
 
+#include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -1391,6 +1397,276 @@ TEST_F(PartnerApiTest, WithModerationAFeedsEventsArePublicOnlyOnceAnAdministrato
                             feed_body(good_.url() + "?admin", "Par l'admin"), &api);
   ASSERT_EQ(by_admin.status, 201) << by_admin.body;
   EXPECT_TRUE(by_admin.json()->getObject("feed")->getValue<bool>("public"));
+}
+
+TEST_F(PartnerApiTest, WithModerationANewUrlFromItsOwnerWaitsForApprovalAgain) {
+  ApiConfig moderated;
+  moderated.moderation = true;
+  const RunningApi& api = start(moderated);
+  const auto events = [&] {
+    Call call;
+    call.target = "/api/events";
+    return send(call, &api).body;
+  };
+  const std::string id = register_feed(owner_, good_.url());  // approved
+  const std::string target = "/api/feeds/" + id;
+  ASSERT_EQ(as(owner_.token, "POST", target + "/refresh", {}, &api).status, 200);
+  ASSERT_THAT(events(), HasSubstr(kGoodFirst));
+  // A rename is no new address: still public.
+  ASSERT_EQ(as(owner_.token, "PATCH", target, std::string("{\"name\":\"Renomme\"}"), &api).status,
+            200);
+  EXPECT_TRUE((*registry_->feed(id))->approved);
+
+  const Reply moved =
+      as(owner_.token, "PATCH", target, "{\"url\":" + json_text(broken_.url()) + "}", &api);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_FALSE(moved.json()->getObject("feed")->getValue<bool>("public")) << moved.body;
+  EXPECT_FALSE((*registry_->feed(id))->approved);
+  std::string shown = events();
+  EXPECT_THAT(shown, Not(HasSubstr(kBrokenGood))) << "a new URL was public before approval";
+  EXPECT_THAT(shown, Not(HasSubstr(kGoodFirst)));
+
+  ASSERT_EQ(as(partner_admin_.token, "POST", target + "/approve", {}, &api).status, 200);
+  EXPECT_THAT(events(), HasSubstr(kBrokenGood));
+
+  // An administrator's change of address keeps it public.
+  const Reply by_admin =
+      as(partner_admin_.token, "PATCH", target, "{\"url\":" + json_text(good_.url()) + "}", &api);
+  ASSERT_EQ(by_admin.status, 200) << by_admin.body;
+  EXPECT_TRUE(by_admin.json()->getObject("feed")->getValue<bool>("public")) << by_admin.body;
+  EXPECT_TRUE((*registry_->feed(id))->approved);
+  Reply after_move;
+  after_move.body = events();
+  EXPECT_FALSE(served_event(after_move, kGoodFirst).isNull()) << after_move.body;
+  // What the old address served stays a while as cancelled (vanished events are kept).
+  if (const Object::Ptr old = served_event(after_move, kBrokenGood); !old.isNull()) {
+    EXPECT_EQ(old->getValue<std::string>("status"), "cancelled");
+  }
+  const Reply by_config_admin = as(std::string(kConfigAdminToken), "PATCH", target,
+                                   "{\"url\":" + json_text(good_.url() + "?cfg") + "}", &api);
+  ASSERT_EQ(by_config_admin.status, 200) << by_config_admin.body;
+  EXPECT_TRUE((*registry_->feed(id))->approved);
+  EXPECT_THAT(events(), HasSubstr(kGoodFirst));
+}
+
+TEST_F(PartnerApiTest, AChangeRefusedWhenConnectingAnswers422AndKeepsTheFeedAsItWas) {
+  const Reply created = create(good_.url());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = id_of(created);
+  ASSERT_THAT(events_json(), HasSubstr(kGoodFirst));
+  ApiConfig text_only;
+  text_only.connect_allow = {};
+  const RunningApi& api = start(text_only);
+  const Reply moved = as(owner_.token, "PATCH", "/api/feeds/" + id,
+                         "{\"url\":" + json_text(broken_.url()) + "}", &api);
+  EXPECT_EQ(moved.status, 422) << moved.body;
+  EXPECT_THAT(moved.error(), StartsWith("refused: 127.0.0.1 is a loopback address"));
+  EXPECT_EQ(broken_.requests(), 0);
+  EXPECT_EQ((*registry_->feed(id))->config.url, good_.url());
+  const Reply shown = as(kOwner, "GET", "/api/feeds/" + id);
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(shown.json()->getObject("feed")->getValue<std::string>("url"), good_.url());
+  EXPECT_THAT(events_json(), HasSubstr(kGoodFirst));
+}
+
+TEST_F(PartnerApiTest, WithModerationAChangeRefusedWhenConnectingKeepsTheApproval) {
+  ApiConfig text_only;
+  text_only.connect_allow = {};
+  text_only.moderation = true;
+  const RunningApi& api = start(text_only);
+  const std::string id = register_feed(owner_, "https://partner.example/agenda.ics");  // approved
+  const Reply moved = as(owner_.token, "PATCH", "/api/feeds/" + id,
+                         "{\"url\":" + json_text(good_.url()) + "}", &api);
+  EXPECT_EQ(moved.status, 422) << moved.body;
+  EXPECT_EQ((*registry_->feed(id))->config.url, "https://partner.example/agenda.ics");
+  // Nothing changed: the feed stays public (update_feed with approved = true restores nothing).
+  EXPECT_TRUE((*registry_->feed(id))->approved) << "a refused change withdrew the approval";
+}
+
+// A partner's server that takes its time: reads each request on 127.0.0.1 and answers `body`
+// only once released.
+class SlowFeed {
+ public:
+  explicit SlowFeed(std::string body)
+      : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)), body_(std::move(body)) {
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~SlowFeed() {
+    stop_ = true;
+    thread_.join();
+  }
+  SlowFeed(const SlowFeed&) = delete;
+  SlowFeed& operator=(const SlowFeed&) = delete;
+
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/slow.ics";
+  }
+  // Whether a fetch reached it within 30 s.
+  bool wait_for_a_request() const {
+    for (int i = 0; i < 300 && !requested_; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return requested_;
+  }
+  void release() { released_ = true; }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      try {
+        if (!socket_.poll(Poco::Timespan(0, 50'000), Poco::Net::Socket::SELECT_READ)) continue;
+        Poco::Net::StreamSocket client = socket_.acceptConnection();
+        client.setReceiveTimeout(Poco::Timespan(5, 0));
+        std::string request;
+        char buffer[1024];
+        while (request.find("\r\n\r\n") == std::string::npos) {
+          const int n = client.receiveBytes(buffer, sizeof buffer);
+          if (n <= 0) break;
+          request.append(buffer, static_cast<std::size_t>(n));
+        }
+        requested_ = true;
+        while (!released_ && !stop_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        const std::string answer =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/calendar; charset=utf-8\r\nContent-Length: " +
+            std::to_string(body_.size()) + "\r\nConnection: close\r\n\r\n" + body_;
+        client.sendBytes(answer.data(), static_cast<int>(answer.size()));
+        client.shutdown();
+        client.close();
+      } catch (const Poco::Exception&) {
+        // The fetcher gave up: the next one may come.
+      }
+    }
+  }
+
+  Poco::Net::ServerSocket socket_;
+  std::string body_;
+  std::atomic<bool> requested_{false};
+  std::atomic<bool> released_{false};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+TEST_F(PartnerApiTest, APartnerHasOneTestFetchRunningAtATime) {
+  SlowFeed slow(good_calendar());
+  const std::string waiting = register_feed(owner_, broken_.url());
+  Reply first;
+  std::thread registering([&] {
+    first = perform(api_->port(), Call{"POST", "/api/feeds", bearer(owner_.token),
+                                       feed_body(slow.url(), "Lent"), kJson, false});
+  });
+  const bool fetching = slow.wait_for_a_request();
+  if (fetching) {
+    const Reply second = create(good_.url(), "Pendant le premier");
+    EXPECT_EQ(second.status, 429) << second.body;
+    EXPECT_THAT(second.header("retry-after"), MatchesRegex("[0-9]+")) << second.body;
+    EXPECT_NE(second.error(), "");
+    EXPECT_FALSE(registered_with_url(good_.url()).has_value());
+    const Reply refresh = as(kOwner, "POST", "/api/feeds/" + waiting + "/refresh");
+    EXPECT_EQ(refresh.status, 429) << refresh.body;
+    EXPECT_THAT(refresh.header("retry-after"), MatchesRegex("[0-9]+")) << refresh.body;
+    // Another partner's fetch is not held up.
+    const Reply theirs =
+        as(kOtherPartner, "POST", "/api/feeds", feed_body(good_.url() + "?theirs", "Autre"));
+    EXPECT_EQ(theirs.status, 201) << theirs.body;
+  }
+  slow.release();
+  registering.join();
+  seen_.emplace_back("POST /api/feeds (slow)", first);
+  ASSERT_TRUE(fetching) << "the test fetch never reached the slow server";
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(first.json()->getObject("check")->getValue<int>("events"), 2) << first.body;
+  EXPECT_EQ(broken_.requests(), 0);
+  // Once it ended, the partner fetches again.
+  EXPECT_EQ(create(good_.url(), "Apres le premier").status, 201);
+  EXPECT_EQ(as(kOwner, "POST", "/api/feeds/" + waiting + "/refresh").status, 200);
+}
+
+TEST_F(PartnerApiTest, UrlsAreComparedNormalisedAndAChangeOntoALocalFeedIsAConflict) {
+  ASSERT_EQ(create(good_.url()).status, 201);
+  ASSERT_THAT(good_.url(), StartsWith("http://127.0.0.1:"));
+  const std::string respelled = "HTTP" + good_.url().substr(4) + "#x";
+  const Reply again = create(respelled, "Autrement ecrit");
+  EXPECT_EQ(again.status, 409) << respelled << ": " << again.body;
+  EXPECT_EQ(registered().size(), 1u);
+  EXPECT_EQ(good_.requests(), 1);
+
+  const std::string id = register_feed(owner_, broken_.url());
+  for (const std::string url : {kLocalFeedUrl, "HTTPS://Mairie.example:443/agenda.ics#top"}) {
+    const Reply moved = as(kOwner, "PATCH", "/api/feeds/" + id, "{\"url\":" + json_text(url) + "}");
+    EXPECT_EQ(moved.status, 409) << url << ": " << moved.body;
+  }
+  EXPECT_EQ((*registry_->feed(id))->config.url, broken_.url());
+  EXPECT_EQ(broken_.requests(), 0);
+}
+
+TEST_F(PartnerApiTest, ThePublicStatusListShowsNeitherHeldNorDeletedFeeds) {
+  const std::string open = register_feed(owner_, good_.url() + "?open");
+  const std::string held = register_feed(owner_, good_.url() + "?held", /*approved=*/false);
+  const std::string gone = register_feed(owner_, broken_.url());
+  for (const std::string& id : {open, held, gone}) {
+    ASSERT_EQ(as(kOwner, "POST", "/api/feeds/" + id + "/refresh").status, 200) << id;
+  }
+  ASSERT_EQ(as(kOwner, "DELETE", "/api/feeds/" + gone).status, 204);
+  // A refresh that was running when the feed went writes its status late.
+  core::FeedStatus late;
+  late.feed_id = gone;
+  late.last_fetch = late.last_success = static_cast<std::int64_t>(std::time(nullptr));
+  late.http_code = 200;
+  late.event_count = 1;
+  (void)store_->record_status(late);
+
+  const Reply list = public_get("/api/feeds/status");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_THAT(list.body, HasSubstr("\"id\":" + json_text(open))) << list.body;
+  EXPECT_THAT(list.body, Not(HasSubstr(held))) << "a held feed is listed";
+  EXPECT_THAT(list.body, Not(HasSubstr(gone))) << "a deleted feed is listed";
+  // Its owner still sees how the held feed's fetches go.
+  const Reply own = as(kOwner, "GET", "/api/feeds/" + held + "/status");
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(own.json()->getValue<int>("event_count"), 2) << own.body;
+  // Approved, it is listed.
+  ASSERT_EQ(as(kPartnerAdmin, "POST", "/api/feeds/" + held + "/approve").status, 200);
+  EXPECT_THAT(public_get("/api/feeds/status").body, HasSubstr("\"id\":" + json_text(held)));
+}
+
+// Sends `bytes` on one connection to 127.0.0.1:`port` and returns all it reads until the server
+// closes it ("<timeout>" appended when it does not within 10 s).
+std::string raw_exchange(int port, const std::string& bytes) {
+  Poco::Net::StreamSocket socket(
+      Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
+  socket.setReceiveTimeout(Poco::Timespan(10, 0));
+  socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+  std::string out;
+  char buffer[4096];
+  try {
+    for (;;) {
+      const int n = socket.receiveBytes(buffer, sizeof buffer);
+      if (n <= 0) break;
+      out.append(buffer, static_cast<std::size_t>(n));
+    }
+  } catch (const Poco::TimeoutException&) {
+    out += "<timeout>";
+  } catch (const Poco::Exception&) {
+    // reset: closed
+  }
+  return out;
+}
+
+TEST_F(PartnerApiTest, ANegativeContentLengthIsRefusedAndTheConnectionClosed) {
+  for (const std::string target : {"/api/feeds", "/"}) {
+    const std::string method = target == "/" ? "GET" : "POST";
+    const std::string answer = raw_exchange(
+        api_->port(), method + " " + target +
+                          " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + owner_.token +
+                          "\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n"
+                          "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    EXPECT_THAT(answer, StartsWith("HTTP/1.1 400")) << target << ": " << answer;
+    EXPECT_EQ(testing::count(answer, "HTTP/1.1 "), 1)
+        << target << ": answered after it: " << answer;
+    EXPECT_THAT(answer, Not(HasSubstr("<timeout>"))) << target << ": the connection stayed open";
+    EXPECT_THAT(answer, Not(HasSubstr(owner_.token)));
+  }
+  EXPECT_TRUE(registered().empty());
 }
 
 // ---------------------------------------------------------------------------------------------

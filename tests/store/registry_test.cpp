@@ -488,6 +488,56 @@ TEST_F(RegistryTest, DeletingAFeedThatNeverFetchedBumpsTheGenerationToo) {
   EXPECT_GT(generation(), before);
 }
 
+TEST_F(RegistryTest, UpdatingAFeedBumpsTheGeneration) {
+  add_partner_a();
+  ASSERT_TRUE(registry_->add_feed(feed_of("p-1", "partner-a", "https://a.example/1.ics")).ok());
+  const std::int64_t before = generation();
+  RegisteredFeed renamed = feed_of("p-1", "partner-a", "https://a.example/1.ics");
+  renamed.config.name = "Nouveau nom";
+  auto updated = registry_->update_feed(renamed);
+  ASSERT_TRUE(updated.ok()) << updated.message;
+  // The pages name the feed: what they rendered before is stale.
+  EXPECT_GT(generation(), before);
+}
+
+TEST_F(RegistryTest, ATombstoneOlderThanADayGoesAtTheNextDeleteAndItsUrlIsFreeAllAlong) {
+  add_partner_a();
+  const auto rows = [&](const std::string& feed_id) {
+    auto session = raw_session(db_path());
+    std::string wanted = feed_id;
+    int count = -1;
+    session << "SELECT COUNT(*) FROM registered_feeds WHERE feed_id = ?", use(wanted), into(count),
+        now;
+    return count;
+  };
+  ASSERT_TRUE(registry_->add_feed(feed_of("p-old", "partner-a", "https://a.example/old.ics")).ok());
+  ASSERT_TRUE(registry_->delete_feed("p-old").ok());
+  EXPECT_EQ(rows("p-old"), 1) << "no tombstone";
+  // The tombstone keeps the id, not the URL.
+  auto again = registry_->add_feed(feed_of("p-again", "partner-a", "https://a.example/old.ics"));
+  EXPECT_TRUE(again.ok()) << again.message;
+  EXPECT_FALSE(
+      registry_->add_feed(feed_of("p-old", "partner-a", "https://a.example/other.ics")).ok());
+
+  // A day and a second later, the next delete purges it; a fresh tombstone stays.
+  {
+    auto session = raw_session(db_path());
+    std::int64_t long_ago = core::unix_now() - 86401;
+    session << "UPDATE registered_feeds SET updated_at = ? WHERE feed_id = 'p-old'", use(long_ago),
+        now;
+  }
+  EXPECT_EQ(rows("p-old"), 1) << "purged before any delete";
+  ASSERT_TRUE(registry_->add_feed(feed_of("p-2", "partner-a", "https://a.example/2.ics")).ok());
+  ASSERT_TRUE(registry_->delete_feed("p-2").ok());
+  EXPECT_EQ(rows("p-old"), 0) << "an expired tombstone stayed";
+  EXPECT_EQ(rows("p-2"), 1) << "the fresh tombstone went (its updated_at is not the deletion's?)";
+  EXPECT_EQ(rows("p-again"), 1);
+  EXPECT_TRUE((*registry_->feed("p-again")).has_value());
+  // The expired id is free again.
+  auto reused = registry_->add_feed(feed_of("p-old", "partner-a", "https://a.example/old2.ics"));
+  EXPECT_TRUE(reused.ok()) << reused.message;
+}
+
 // --- moderation --------------------------------------------------------------------------------
 
 TEST_F(RegistryTest, AFeedAwaitingApprovalStaysOutOfThePublicAgendaUntilApproved) {
@@ -526,6 +576,39 @@ TEST_F(RegistryTest, AFeedAwaitingApprovalStaysOutOfThePublicAgendaUntilApproved
             (std::vector<std::string>{"local/l", "p-held/h", "p-open/o"}));
   // Approving again is harmless.
   EXPECT_TRUE(registry_->approve_feed("p-held").ok());
+}
+
+TEST_F(RegistryTest, UpdateFeedWithdrawsAnApprovalButNeverGrantsOne) {
+  add_partner_a();
+  ASSERT_TRUE(
+      registry_->add_feed(feed_of("p-1", "partner-a", "https://a.example/1.ics", true)).ok());
+  ASSERT_TRUE(store_->replace_snapshot("p-1", snapshot_of({simple_event("p-1", "x")}),
+                                       status_of("p-1", 1)));
+  ASSERT_EQ(event_ids(*store_->events()), (std::vector<std::string>{"p-1/x"}));
+
+  // approved = false withdraws it (a new URL under moderation): the events leave the agenda.
+  RegisteredFeed changed = feed_of("p-1", "partner-a", "https://a.example/new.ics", false);
+  auto updated = registry_->update_feed(changed);
+  ASSERT_TRUE(updated.ok()) << updated.message;
+  EXPECT_FALSE((*registry_->feed("p-1"))->approved);
+  EXPECT_TRUE(store_->events()->empty());
+
+  // approved = true grants nothing.
+  changed.approved = true;
+  changed.config.name = "Renomme";
+  updated = registry_->update_feed(changed);
+  ASSERT_TRUE(updated.ok()) << updated.message;
+  EXPECT_FALSE((*registry_->feed("p-1"))->approved);
+  EXPECT_EQ((*registry_->feed("p-1"))->config.name, "Renomme");
+  EXPECT_TRUE(store_->events()->empty());
+
+  // Only approve_feed approves; approved = true then leaves it approved.
+  ASSERT_TRUE(registry_->approve_feed("p-1").ok());
+  changed.config.name = "Encore";
+  updated = registry_->update_feed(changed);
+  ASSERT_TRUE(updated.ok()) << updated.message;
+  EXPECT_TRUE((*registry_->feed("p-1"))->approved);
+  EXPECT_EQ(event_ids(*store_->events()), (std::vector<std::string>{"p-1/x"}));
 }
 
 TEST_F(RegistryTest, AHeldFeedIsHiddenFromAStoreOpenedBeforeItWasRegistered) {
