@@ -44,11 +44,7 @@ constexpr std::size_t kTextColumns = 78;
 // ---------------------------------------------------------------------------------------------
 // Words
 
-struct Label {
-  const char* key;
-  const char* fr;
-  const char* en;
-};
+using detail::Label;
 
 // French typography: a no-break space (U+00A0) before ':' and '!', the typographic apostrophe
 // (U+2019), which needs no escaping in any of the outputs.
@@ -66,19 +62,10 @@ constexpr std::array kLabels{
 };
 
 const char* word(Language language, std::string_view key) {
-  for (const Label& entry : kLabels) {
-    if (key == entry.key) return language == Language::kEnglish ? entry.en : entry.fr;
-  }
-  return "";
+  return detail::find_label(kLabels, language, key);
 }
 
-TemplateData words(Language language) {
-  TemplateData data;
-  for (const Label& entry : kLabels) {
-    data.set(entry.key, language == Language::kEnglish ? entry.en : entry.fr);
-  }
-  return data;
-}
+TemplateData words(Language language) { return detail::table_data(kLabels, language); }
 
 // ---------------------------------------------------------------------------------------------
 // Text
@@ -444,14 +431,22 @@ TemplateData common_data(const SiteInfo& site, const std::string& stylesheet) {
 core::Result<std::string> WebPages::embed_upcoming(const AgendaSnapshot& agenda,
                                                    const EmbedRequest& request,
                                                    std::int64_t now_utc) const {
+  return html_block("embed_upcoming.mustache", agenda, request, now_utc);
+}
+
+// The fragment and the widget: the same events, two templates.
+core::Result<std::string> WebPages::html_block(std::string_view template_name,
+                                               const AgendaSnapshot& agenda,
+                                               const EmbedRequest& request,
+                                               std::int64_t now_utc) const {
   TemplateData data = common_data(site_, stylesheet_path_);
   TemplateData events = list();
   for (const Entry& entry : make_entries(agenda, upcoming(agenda, request, now_utc), site_)) {
-    events.push_back(html_entry(entry));
+    detail::append(events) = html_entry(entry);
   }
   data.set("empty", events.list_value().empty());
-  data.set("events", events);
-  return templates_.render("embed_upcoming.mustache", data);
+  detail::put(data, "events", std::move(events));
+  return templates_.render(template_name, data);
 }
 
 core::Result<std::string> WebPages::embed_text(const AgendaSnapshot& agenda,
@@ -534,14 +529,7 @@ core::Result<std::string> WebPages::upcoming_rss(const AgendaSnapshot& agenda,
 core::Result<std::string> WebPages::widget(const AgendaSnapshot& agenda,
                                            const EmbedRequest& request,
                                            std::int64_t now_utc) const {
-  TemplateData data = common_data(site_, stylesheet_path_);
-  TemplateData events = list();
-  for (const Entry& entry : make_entries(agenda, upcoming(agenda, request, now_utc), site_)) {
-    events.push_back(html_entry(entry));
-  }
-  data.set("empty", events.list_value().empty());
-  data.set("events", events);
-  return templates_.render("widget.mustache", data);
+  return html_block("widget.mustache", agenda, request, now_utc);
 }
 
 }  // namespace concerto::render

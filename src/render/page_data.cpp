@@ -10,12 +10,6 @@
 namespace concerto::render::detail {
 namespace {
 
-struct Label {
-  const char* key;
-  const char* fr;
-  const char* en;
-};
-
 // The pages' words. A deployment's own templates may use these or write their own.
 constexpr std::array kLabels{
     Label{"skip", "Aller au contenu", "Skip to content"},
@@ -108,14 +102,6 @@ constexpr std::array kLabels{
     Label{"continued", "suite", "continued"},
 };
 
-std::string iso_with_offset(const AgendaSnapshot& agenda, const core::EventTime& time) {
-  if (time.all_day) return core::format_iso_date(time.date);
-  if (time.floating()) return core::format_iso_local(time.local);
-  const int offset = agenda.zone().offset_at_utc(time.utc);
-  return core::format_iso_local(core::civil_from_seconds(time.utc + offset)) +
-         core::format_utc_offset(offset);
-}
-
 }  // namespace
 
 void set_text(TemplateData& object, const std::string& key, const std::string& text) {
@@ -132,19 +118,33 @@ TemplateData& append(TemplateData& list) {
   return const_cast<TemplateData&>(list.list_value().back());
 }
 
-const char* label(Language language, std::string_view key) {
-  for (const Label& entry : kLabels) {
+const char* find_label(std::span<const Label> table, Language language, std::string_view key) {
+  for (const Label& entry : table) {
     if (key == entry.key) return language == Language::kEnglish ? entry.en : entry.fr;
   }
   return "";
 }
 
-TemplateData label_data(Language language) {
+TemplateData table_data(std::span<const Label> table, Language language) {
   TemplateData labels;
-  for (const Label& entry : kLabels) {
+  for (const Label& entry : table) {
     labels.set(entry.key, language == Language::kEnglish ? entry.en : entry.fr);
   }
   return labels;
+}
+
+const char* label(Language language, std::string_view key) {
+  return find_label(kLabels, language, key);
+}
+
+TemplateData label_data(Language language) { return table_data(kLabels, language); }
+
+std::string iso_with_offset(const AgendaSnapshot& agenda, const core::EventTime& time) {
+  if (time.all_day) return core::format_iso_date(time.date);
+  if (time.floating()) return core::format_iso_local(time.local);
+  const int offset = agenda.zone().offset_at_utc(time.utc);
+  return core::format_iso_local(core::civil_from_seconds(time.utc + offset)) +
+         core::format_utc_offset(offset);
 }
 
 std::string absolute_url(const SiteInfo& site, std::string_view path) {

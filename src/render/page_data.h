@@ -1,6 +1,7 @@
 #pragma once
 // Private to render/: the template data shared by the pages and the newsletter blocks.
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -21,10 +22,21 @@ inline void put(TemplateData& object, const std::string& key, TemplateData&& val
 // looks a missing key up in the enclosing sections.
 void set_text(TemplateData& object, const std::string& key, const std::string& text);
 
-// A translated label: labels(language)["subscribe"] -> "S'abonner".
+// A word of the pages in both languages; tables of them are looked up with the functions below.
+struct Label {
+  const char* key;
+  const char* fr;
+  const char* en;
+};
+// The label of `key` in `table` ("" when unknown), and every label of the table as data.
+const char* find_label(std::span<const Label> table, Language language, std::string_view key);
+TemplateData table_data(std::span<const Label> table, Language language);
+// The pages' own table: label(language, "subscribe") -> "S'abonner"; label_data as {{t.key}}.
 const char* label(Language language, std::string_view key);
-// Every label, as {{t.key}}.
 TemplateData label_data(Language language);
+// An instant as ISO 8601 with the site zone's offset ("2026-10-19T09:30:00+02:00"); dates and
+// floating times as they are.
+std::string iso_with_offset(const AgendaSnapshot& agenda, const core::EventTime& time);
 
 // site.base_url + path.
 std::string absolute_url(const SiteInfo& site, std::string_view path);

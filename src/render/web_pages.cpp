@@ -77,11 +77,7 @@ std::string json_ld(const AgendaSnapshot& agenda, const Instance& instance,
                     const std::string& page_url) {
   const core::Event& event = instance.source->event;
   const auto iso = [&](const core::EventTime& time) {
-    if (time.all_day) return core::format_iso_date(time.date);
-    if (time.floating()) return core::format_iso_local(time.local);
-    const int offset = agenda.zone().offset_at_utc(time.utc);
-    return core::format_iso_local(core::civil_from_seconds(time.utc + offset)) +
-           core::format_utc_offset(offset);
+    return detail::iso_with_offset(agenda, time);
   };
   std::string out = "{\"@context\":\"https://schema.org\",\"@type\":\"Event\",\"name\":";
   out += json_string(event.summary.empty() ? std::string("—") : event.summary);

@@ -73,6 +73,9 @@ class WebPages {
  private:
   // The page's frame (layout.mustache) around `content`.
   core::Result<std::string> framed(TemplateData page, std::string_view template_name) const;
+  // embed_upcoming and widget: the events an EmbedRequest asks for, in `template_name`.
+  core::Result<std::string> html_block(std::string_view template_name, const AgendaSnapshot& agenda,
+                                       const EmbedRequest& request, std::int64_t now_utc) const;
   // The instances an EmbedRequest asks for.
   std::vector<const Instance*> upcoming(const AgendaSnapshot& agenda, const EmbedRequest& request,
                                         std::int64_t now_utc) const;
