@@ -279,7 +279,8 @@ struct AgendaServer::Impl final : RequestSink {
         snapshots(store_ref, options.agenda, options.feeds, options.registry),
         admin(store_ref, AdminOptions{options.admin_token, options.agenda.feed_priority,
                                       options.agenda.match}),
-        partners(store_ref, options.registry, options.partners) {
+        partner_feeds(store_ref, options.registry, options.partners),
+        partners(partner_feeds) {
     zone = core::find_zone(options.agenda.calendar.timezone);
     if (!zone) zone = core::utc_zone();
   }
@@ -325,6 +326,7 @@ struct AgendaServer::Impl final : RequestSink {
   std::shared_ptr<const render::AgendaSnapshot> empty_snapshot;
   SnapshotCache snapshots;
   AdminApi admin;
+  PartnerFeeds partner_feeds;  // shared by the partner API and the /partners pages
   PartnerApi partners;
   std::optional<render::WebPages> pages;  // set by start()
 

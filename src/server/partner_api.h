@@ -30,59 +30,22 @@
 // written anywhere: only its SHA-256 is compared, in constant time.
 
 #include <cstddef>
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include "core/feed.h"
 #include "core/partner.h"
 #include "server/json_api.h"
-#include "store/registry.h"
-#include "store/store.h"
+#include "server/partner_feeds.h"
 
 namespace concerto::server {
 
 inline constexpr std::size_t kMaxPartnerBody = 16 * 1024;
-inline constexpr std::size_t kMaxFeedUrlBytes = 2048;
-inline constexpr std::int64_t kRefreshIntervalSeconds = 60;  // manual refreshes of one feed
-inline constexpr std::size_t kMaxFeedsPerPartner = 100;      // each costs fetches for good
-
-// What a test fetch found (the app runs the real fetch, parse and store).
-struct FeedCheck {
-  bool ok = false;
-  bool refused = false;  // the address policy refused the connection: not registered
-  int events = 0;
-  int http_code = 0;
-  std::string error;
-  struct Problem {
-    int line = 0;
-    std::string message;
-  };
-  std::vector<Problem> problems;
-};
-
-struct PartnerApiOptions {
-  std::string admin_token;  // [admin] token; empty: only partners' own tokens
-  bool moderation = false;  // new feeds wait for approval
-  std::int64_t default_refresh_seconds = 3600;
-  // Returns why a URL may not be registered, or nullopt (fetch::url_refusal with the policy).
-  std::function<std::optional<std::string>(std::string_view url)> url_refusal;
-  // Fetches, reads and stores one feed now.
-  std::function<FeedCheck(const core::FeedConfig& feed)> check_feed;
-  // Feeds of feeds/*.ini: their URLs count as registered (409).
-  std::vector<core::FeedConfig> local_feeds;
-};
 
 class PartnerApi {
  public:
-  // `store` and `registry` must outlive the PartnerApi.
-  PartnerApi(store::Store& store, store::Registry* registry, PartnerApiOptions options);
+  // `feeds` must outlive the PartnerApi (the /partners pages share it).
+  explicit PartnerApi(PartnerFeeds& feeds) : feeds_(feeds) {}
 
   // "/api/feeds" and paths under it, except GET /api/feeds/status (the public status list).
   static bool handles(std::string_view path, std::string_view method);
@@ -90,42 +53,15 @@ class PartnerApi {
               std::string_view path, std::string_view query);
 
  private:
-  struct Caller {
-    core::Partner partner;  // for the [admin] token: id "admin", admin = true
-  };
   JsonReply answer(Poco::Net::HTTPServerRequest& request, std::string_view path,
                    std::string_view query);
   std::optional<JsonReply> authenticate(const Poco::Net::HTTPServerRequest& request,
-                                        Caller& caller);
-  JsonReply list(const Caller& caller);
-  JsonReply create(const Caller& caller, const std::string& body);
+                                        core::Partner& caller);
+  JsonReply list(const core::Partner& caller);
   JsonReply show(const core::RegisteredFeed& feed);
-  JsonReply update(const Caller& caller, core::RegisteredFeed feed, const std::string& body);
-  // The refusal of a URL (422, or 409 when another feed than `feed_id` has it), or nullopt.
-  std::optional<JsonReply> check_url(const std::string& url, const std::string& feed_id);
-  // Saves a changed feed; the error reply, or nullopt.
-  std::optional<JsonReply> save(const core::RegisteredFeed& feed);
-  struct Check {
-    std::optional<JsonReply> refusal;  // 429: not run now
-    FeedCheck result;
-  };
-  // Runs the test fetch unless the partner has one running, or (`once_a_minute`) the feed was
-  // fetched through the API less than a minute ago. `unconditional`: without the stored
-  // validators (no 304).
-  Check run_check(const core::RegisteredFeed& feed, bool unconditional, bool once_a_minute);
-  JsonReply remove(const core::RegisteredFeed& feed);
-  JsonReply refresh(const core::RegisteredFeed& feed);
   JsonReply status(const core::RegisteredFeed& feed);
-  JsonReply approve(const Caller& caller, const core::RegisteredFeed& feed);
-  std::string feed_json(const core::RegisteredFeed& feed);
 
-  store::Store& store_;
-  store::Registry* registry_;  // null: the API answers 503
-  const PartnerApiOptions options_;
-  std::string admin_token_hash_;
-  std::mutex writes_;  // registrations and changes one at a time (URL uniqueness, rate limits)
-  std::map<std::string, std::int64_t> last_refresh_;  // feed id -> UTC seconds; under writes_
-  std::set<std::string> checking_;  // partners with a test fetch running; under writes_
+  PartnerFeeds& feeds_;
 };
 
 }  // namespace concerto::server
