@@ -93,6 +93,7 @@ constexpr std::array kLabels{
     Label{"rss", "Fil RSS", "RSS feed"},
     Label{"newsletter", "Bloc pour la lettre d'information", "Newsletter block"},
     Label{"feeds_status", "État des flux partenaires", "Partner feeds status"},
+    Label{"partners_space", "Espace partenaires", "Partner space"},
     Label{"not_found", "Page introuvable", "Page not found"},
     Label{"bad_request", "Requête invalide", "Bad request"},
     Label{"events_count_one", "événement", "event"},

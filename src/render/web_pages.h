@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "render/agenda_view.h"
 #include "render/calendar_text.h"
+#include "render/partner_view.h"
 #include "render/templates.h"
 
 namespace concerto::render {
@@ -69,6 +70,14 @@ class WebPages {
                                          std::int64_t now_utc) const;
   core::Result<std::string> widget(const AgendaSnapshot& agenda, const EmbedRequest& request,
                                    std::int64_t now_utc) const;
+
+  // The /partners pages (partner_pages.cpp): signing in (`error` says why the last try failed),
+  // the dashboard of the partner's feeds, one feed's page (view.feeds holds it; view.form is its
+  // change form), and the confirmation before deleting it.
+  core::Result<std::string> partner_signin(std::string_view csrf, std::string_view error) const;
+  core::Result<std::string> partner_dashboard(const PartnerPageView& view) const;
+  core::Result<std::string> partner_feed(const PartnerPageView& view) const;
+  core::Result<std::string> partner_delete(const PartnerPageView& view) const;
 
  private:
   // The page's frame (layout.mustache) around `content`.

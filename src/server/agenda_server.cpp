@@ -36,6 +36,7 @@
 #include "server/admin_api.h"
 #include "server/http_util.h"
 #include "server/page_requests.h"
+#include "server/partner_pages.h"
 #include "server/render_cache.h"
 #include "server/snapshot_cache.h"
 
@@ -93,6 +94,11 @@ struct BodyKind {
   bool pages = true;         // kept in the page cache, apart from the calendars' and API's
   bool needs_agenda = true;  // false: the body is rendered without building a snapshot
 };
+
+core::ZonePtr site_zone(const std::string& name) {
+  core::ZonePtr zone = core::find_zone(name);
+  return zone ? zone : core::utc_zone();
+}
 
 enum class Route {
   kIndex,
@@ -280,10 +286,9 @@ struct AgendaServer::Impl final : RequestSink {
         admin(store_ref, AdminOptions{options.admin_token, options.agenda.feed_priority,
                                       options.agenda.match}),
         partner_feeds(store_ref, options.registry, options.partners),
-        partners(partner_feeds) {
-    zone = core::find_zone(options.agenda.calendar.timezone);
-    if (!zone) zone = core::utc_zone();
-  }
+        partners(partner_feeds),
+        zone(site_zone(options.agenda.calendar.timezone)),
+        partner_pages(partner_feeds, *zone) {}
 
   void handle(HTTPServerRequest& request, HTTPServerResponse& response) override;
   void route(HTTPServerRequest& request, HTTPServerResponse& response);
@@ -319,7 +324,6 @@ struct AgendaServer::Impl final : RequestSink {
 
   store::Store& store;
   const ServerOptions options;
-  core::ZonePtr zone;
   RenderCache cache;       // calendars and the JSON API
   RenderCache page_cache;  // pages and newsletter blocks
   // For bodies that need no agenda (the stylesheet).
@@ -328,6 +332,8 @@ struct AgendaServer::Impl final : RequestSink {
   AdminApi admin;
   PartnerFeeds partner_feeds;  // shared by the partner API and the /partners pages
   PartnerApi partners;
+  core::ZonePtr zone;  // the site's
+  PartnerPages partner_pages;
   std::optional<render::WebPages> pages;  // set by start()
 
   std::mutex lifecycle;  // guards the members below against concurrent start/stop
@@ -393,6 +399,10 @@ void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& r
   }
   if (PartnerApi::handles(path, request.getMethod())) {
     partners.handle(request, response, path, query_text);
+    return;
+  }
+  if (PartnerPages::handles(path) && pages) {
+    partner_pages.handle(request, response, path, *pages);
     return;
   }
   // Nothing below reads a request body: one left unread would be taken for the next request on

@@ -80,6 +80,8 @@ bool has_body(const HTTPServerRequest& request) {
   }
 }
 
+}  // namespace
+
 // Reads and drops what is left of the request body, at most kMaxDiscarded bytes: a client whose
 // body is left unread would see its connection reset, not the answer. False when the connection
 // must close instead (too much left, or the body could not be read).
@@ -103,6 +105,8 @@ bool discard_rest_of_body(HTTPServerRequest& request) {
     return false;
   }
 }
+
+namespace {
 
 enum class BodyRead { kRead, kTooLarge, kBroken };
 
@@ -209,6 +213,29 @@ std::optional<std::string> bearer_token(const HTTPServerRequest& request) {
   return std::string(trim(header.substr(space + 1)));
 }
 
+std::optional<BodyRefusal> read_bounded_body(HTTPServerRequest& request, std::size_t max_bytes,
+                                             std::string& body) {
+  const std::string too_large = "the body is over " + std::to_string(max_bytes / 1024) + " KiB";
+  try {
+    if (request.hasContentLength() &&
+        static_cast<std::uint64_t>(request.getContentLength64()) > max_bytes) {
+      return BodyRefusal{HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, too_large};
+    }
+  } catch (const Poco::Exception&) {
+    return BodyRefusal{HTTPResponse::HTTP_BAD_REQUEST, "unreadable Content-Length"};
+  }
+  std::string problem;
+  switch (read_body(request, max_bytes, body, problem)) {
+    case BodyRead::kTooLarge:
+      return BodyRefusal{HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, too_large};
+    case BodyRead::kBroken:
+      return BodyRefusal{HTTPResponse::HTTP_BAD_REQUEST, "cannot read the body: " + problem};
+    case BodyRead::kRead:
+      break;
+  }
+  return std::nullopt;
+}
+
 std::optional<JsonReply> read_json_body(HTTPServerRequest& request, std::size_t max_bytes,
                                         std::string& body) {
   if (!is_json_media_type(request.getContentType())) {
@@ -216,23 +243,8 @@ std::optional<JsonReply> read_json_body(HTTPServerRequest& request, std::size_t 
         HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE,
         "Content-Type must be application/json, got \"" + request.getContentType() + "\"");
   }
-  const std::string too_large = "the body is over " + std::to_string(max_bytes / 1024) + " KiB";
-  try {
-    if (request.hasContentLength() &&
-        static_cast<std::uint64_t>(request.getContentLength64()) > max_bytes) {
-      return error_reply(HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, too_large);
-    }
-  } catch (const Poco::Exception&) {
-    return error_reply(HTTPResponse::HTTP_BAD_REQUEST, "unreadable Content-Length");
-  }
-  std::string problem;
-  switch (read_body(request, max_bytes, body, problem)) {
-    case BodyRead::kTooLarge:
-      return error_reply(HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, too_large);
-    case BodyRead::kBroken:
-      return error_reply(HTTPResponse::HTTP_BAD_REQUEST, "cannot read the body: " + problem);
-    case BodyRead::kRead:
-      break;
+  if (auto refused = read_bounded_body(request, max_bytes, body)) {
+    return error_reply(refused->status, refused->message);
   }
   return std::nullopt;
 }

@@ -40,6 +40,18 @@ std::optional<std::string> bearer_token(const Poco::Net::HTTPServerRequest& requ
 // "application/json", optionally with "; charset=utf-8" (any case, quotes allowed).
 bool is_json_media_type(std::string_view header);
 
+// Reads the whole request body, at most `max_bytes` (judged on Content-Length before reading):
+// nullopt when read, else why not (413 over the limit, 400 unreadable).
+struct BodyRefusal {
+  Poco::Net::HTTPResponse::HTTPStatus status;
+  std::string message;
+};
+std::optional<BodyRefusal> read_bounded_body(Poco::Net::HTTPServerRequest& request,
+                                             std::size_t max_bytes, std::string& body);
+// Reads and drops what is left of the request body (up to 1 MiB): false when the connection must
+// close instead.
+bool discard_rest_of_body(Poco::Net::HTTPServerRequest& request);
+
 // Reads a JSON request body of at most `max_bytes` into `body`: nullopt when read, else the reply
 // to send: 415 (not application/json), 413 (over the limit, judged on Content-Length before
 // reading), 400 (unreadable).

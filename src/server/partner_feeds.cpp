@@ -349,6 +349,13 @@ FeedOutcome PartnerFeeds::approve(const core::Partner& caller, const core::Regis
   return outcome;
 }
 
+std::int64_t PartnerFeeds::refresh_wait(const std::string& feed_id) {
+  const std::lock_guard lock(writes_);
+  const auto it = last_refresh_.find(feed_id);
+  if (it == last_refresh_.end()) return 0;
+  return std::max<std::int64_t>(0, kRefreshIntervalSeconds - (core::unix_now() - it->second));
+}
+
 core::Result<core::FeedStatus> PartnerFeeds::status(const core::RegisteredFeed& feed) {
   auto found = store_.status(feed.config.id);
   if (!found) return core::Error{found.error()};

@@ -109,6 +109,13 @@ class PartnerFeeds {
   FeedOutcome approve(const core::Partner& caller, const core::RegisteredFeed& feed);
   // The stored status (all zero when never fetched).
   core::Result<core::FeedStatus> status(const core::RegisteredFeed& feed);
+  // The feed's next `limit` occurrences from `from_utc`, public or not.
+  core::Result<std::vector<store::PreviewOccurrence>> preview(const core::RegisteredFeed& feed,
+                                                              std::int64_t from_utc, int limit) {
+    return store_.feed_preview(feed.config.id, from_utc, limit);
+  }
+  // Seconds before refresh() of this feed is allowed again (0: now).
+  std::int64_t refresh_wait(const std::string& feed_id);
 
  private:
   // The refusal of a URL (422, or 409 when another feed than `feed_id` has it), or nullopt.

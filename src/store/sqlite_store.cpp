@@ -593,6 +593,7 @@ class SqliteStore final : public Store {
         session_ << "DELETE FROM occurrences WHERE feed_id = ?", use(id), now;
         session_ << "DELETE FROM events WHERE feed_id = ?", use(id), now;
         session_ << "DELETE FROM feeds WHERE feed_id = ?", use(id), now;
+        session_ << "DELETE FROM feed_alerts WHERE feed_id = ?", use(id), now;
         removed = true;
       }
       if (removed) bump_generation(session_);
@@ -690,6 +691,47 @@ class SqliteStore final : public Store {
         });
   }
 
+  core::Result<std::vector<PreviewOccurrence>> feed_preview(const std::string& feed_id,
+                                                            std::int64_t from_utc,
+                                                            int limit) override {
+    return guarded<std::vector<PreviewOccurrence>>(
+        "reading a feed's next events", [&]() -> core::Result<std::vector<PreviewOccurrence>> {
+          std::vector<std::string> uids, recurrence_ids, starts, ends, summaries, locations,
+              statuses;
+          std::vector<int> from_overrides;
+          std::vector<std::int64_t> vanished_ats;
+          std::int64_t from = from_utc;
+          int most = std::max(0, limit);
+          // An occurrence's text is its override's when it comes from one, else the series'.
+          session_ << "SELECT o.uid, o.recurrence_id, o.start_time, o.end_time, o.from_override, "
+                      "e.summary, e.location, e.status, e.vanished_at FROM occurrences o "
+                      "JOIN events e ON e.feed_id = o.feed_id AND e.uid = o.uid AND "
+                      "e.recurrence_key = CASE WHEN o.from_override != 0 THEN o.recurrence_key "
+                      "ELSE '' END "
+                      "WHERE o.feed_id = ? AND o.end_utc > ? "
+                      "ORDER BY o.start_utc, o.end_utc, o.uid, o.recurrence_key LIMIT ?",
+              bind(feed_id), use(from), use(most), into(uids), into(recurrence_ids), into(starts),
+              into(ends), into(from_overrides), into(summaries), into(locations), into(statuses),
+              into(vanished_ats), now;
+          std::vector<PreviewOccurrence> result(uids.size());
+          for (std::size_t i = 0; i < uids.size(); ++i) {
+            PreviewOccurrence& preview = result[i];
+            const std::string row = "occurrence of feed '" + feed_id + "' uid '" + uids[i] + "'";
+            preview.occurrence.feed_id = feed_id;
+            preview.occurrence.uid = std::move(uids[i]);
+            preview.occurrence.recurrence_id =
+                decode_recurrence_id_or_throw(recurrence_ids[i], row);
+            preview.occurrence.start = decode_time_or_throw(starts[i], "start_time", row);
+            preview.occurrence.end = decode_time_or_throw(ends[i], "end_time", row);
+            preview.occurrence.from_override = from_overrides[i] != 0;
+            preview.summary = std::move(summaries[i]);
+            preview.location = std::move(locations[i]);
+            preview.cancelled = vanished_ats[i] != 0 || statuses[i] == "cancelled";
+          }
+          return result;
+        });
+  }
+
   core::Result<std::vector<core::FeedStatus>> statuses() override {
     return guarded<std::vector<core::FeedStatus>>(
         "reading feed statuses", [&]() -> core::Result<std::vector<core::FeedStatus>> {
@@ -704,6 +746,21 @@ class SqliteStore final : public Store {
           auto found = read_statuses(session_, &feed_id);
           if (found.empty()) return std::optional<core::FeedStatus>();
           return std::optional<core::FeedStatus>(std::move(found.front()));
+        });
+  }
+
+  core::Result<std::vector<std::string>> upcoming_uids(const std::string& feed_id,
+                                                       std::int64_t now_utc) override {
+    return guarded<std::vector<std::string>>(
+        "reading the upcoming events of feed '" + feed_id + "'",
+        [&]() -> core::Result<std::vector<std::string>> {
+          std::string id = feed_id;
+          std::int64_t after = now_utc;
+          std::vector<std::string> uids;
+          session_ << "SELECT DISTINCT uid FROM occurrences WHERE feed_id = ? AND end_utc > ? "
+                      "AND vanished_at = 0 ORDER BY uid",
+              use(id), use(after), into(uids), now;
+          return uids;
         });
   }
 

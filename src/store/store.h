@@ -29,6 +29,14 @@ struct FeedSnapshot {
   VanishPolicy vanish;
 };
 
+// One occurrence with what a preview shows of its event.
+struct PreviewOccurrence {
+  core::Occurrence occurrence;
+  std::string summary;
+  std::string location;
+  bool cancelled = false;  // cancelled by the feed, or vanished from it
+};
+
 // What deduplication remembers between runs (see core/merge_records.h).
 struct MergeMemory {
   std::vector<core::MergeIdentity> identities;
@@ -57,6 +65,21 @@ class Store {
   // Of the public feeds (as events()); status() reads any feed's.
   virtual core::Result<std::vector<core::FeedStatus>> statuses() = 0;
   virtual core::Result<std::optional<core::FeedStatus>> status(const std::string& feed_id) = 0;
+
+  // The first `limit` occurrences of one feed ending after `from_utc`, by start, public or not:
+  // what its partner previews on /partners.
+  virtual core::Result<std::vector<PreviewOccurrence>> feed_preview(const std::string& feed_id,
+                                                                    std::int64_t from_utc,
+                                                                    int limit) = 0;
+
+  // The distinct UIDs of the feed's upcoming events (an occurrence ends after `now_utc`), not
+  // counting those kept as vanished: what its subscribers are about to see. Not pure, so that
+  // test doubles need not answer it: by default an error (the caller compares nothing).
+  virtual core::Result<std::vector<std::string>> upcoming_uids(const std::string& feed_id,
+                                                               std::int64_t now_utc) {
+    (void)now_utc;
+    return core::Error{"feed '" + feed_id + "': this store does not list upcoming UIDs"};
+  }
 
   virtual core::Result<MergeMemory> merge_memory() = 0;
   // Inserts or replaces the given identities (by source key) and sequences (by merged key), in

@@ -48,6 +48,10 @@ class FakeStore : public store::Store {
   core::Result<std::optional<core::FeedStatus>> status(const std::string&) override {
     return core::Error{"unused"};
   }
+  core::Result<std::vector<store::PreviewOccurrence>> feed_preview(const std::string&, std::int64_t,
+                                                                   int) override {
+    return core::Error{"unused"};
+  }
   core::Result<store::MergeMemory> merge_memory() override { return memory_; }
   core::Status save_merge_memory(const std::vector<core::MergeIdentity>&,
                                  const std::vector<core::MergeSequence>&) override {

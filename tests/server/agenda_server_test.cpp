@@ -81,6 +81,11 @@ class FlakyStore final : public store::Store {
   core::Result<std::optional<core::FeedStatus>> status(const std::string& feed_id) override {
     return real_->status(feed_id);
   }
+  core::Result<std::vector<store::PreviewOccurrence>> feed_preview(const std::string& feed_id,
+                                                                   std::int64_t from_utc,
+                                                                   int limit) override {
+    return real_->feed_preview(feed_id, from_utc, limit);
+  }
   core::Result<store::MergeMemory> merge_memory() override { return real_->merge_memory(); }
   core::Status save_merge_memory(const std::vector<core::MergeIdentity>& identities,
                                  const std::vector<core::MergeSequence>& sequences) override {
