@@ -102,6 +102,7 @@ constexpr std::array kLabels{
     Label{"health_ok", "en bonne santé", "healthy"},
     Label{"health_warnings", "lu, avec des problèmes", "read, with problems"},
     Label{"health_failing", "en échec", "failing"},
+    Label{"health_empty", "lu, mais sans aucun événement", "read, but without any event"},
 };
 
 const char* word(Language language, std::string_view key) {
@@ -171,6 +172,9 @@ TemplateData feed_data(const PartnerPageView& view, Language language,
                    plural(language, status.consecutive_failures, "fois", "fois de suite", "time",
                           "times in a row") +
                    ")";
+  } else if (status.event_count == 0) {
+    health = "warnings";
+    health_label = word(language, "health_empty");
   } else if (status.problem_count > 0) {
     health = "warnings";
     health_label =
@@ -319,7 +323,7 @@ core::Result<std::string> WebPages::partner_feed(const PartnerPageView& view) co
   TemplateData page = signed_in_data(view, language);
   if (view.feeds.empty()) return core::Error{"no feed to show"};
   const PartnerFeedView& shown = view.feeds.front();
-  page.set("page_title", shown.feed.config.name + " · " + word(language, "title"));
+  page.set("page_title", shown.feed.config.name);
   detail::put(page, "feed", feed_data(view, language, shown));
   detail::put(page, "form",
               form_data(view.form, language, feed_path(shown.feed), "change", "change_button"));

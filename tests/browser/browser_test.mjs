@@ -138,8 +138,13 @@ function spawnConcerto(args) {
 }
 
 function runFetch(config) {
+  return runConcerto(["fetch", "--config", config]);
+}
+
+// Runs one `concerto` command to its end; resolves with its output.
+function runConcerto(args) {
   return new Promise((resolve, reject) => {
-    const child = spawnConcerto(["fetch", "--config", config]);
+    const child = spawnConcerto(args);
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
@@ -148,7 +153,7 @@ function runFetch(config) {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(output);
-      else reject(new Error(`concerto fetch exited with ${signal ?? code}:\n${output}`));
+      else reject(new Error(`concerto ${args[0]} exited with ${signal ?? code}:\n${output}`));
     });
   });
 }
@@ -249,7 +254,7 @@ async function visit(page, viewportName, base, screenshotFile, extraChecks) {
     }
     await tab.waitForLoadState("networkidle", { timeout: SETTLE_TIMEOUT_MS }).catch(() => {});
     await withTimeout(tab.evaluate(() => document.fonts.ready.then(() => true)), SETTLE_TIMEOUT_MS, "document.fonts.ready");
-    if (extraChecks) await extraChecks(tab, report);
+    if (extraChecks) await extraChecks(tab, report, viewportName);
     await tab.screenshot({ path: screenshotFile, fullPage: true, timeout: SCREENSHOT_TIMEOUT_MS });
   } catch (error) {
     report(`${error.message.split("\n")[0]}`);
@@ -281,6 +286,30 @@ async function keyboardChecks(tab, report) {
   await tab.evaluate(() => document.activeElement?.blur());
 }
 
+// On /partners: sign in with the partner's token, then the dashboard (its feed registered through
+// the API before) and the feed's page, each validated as served (with the session's cookie) and
+// photographed; the last page is photographed by visit().
+function partnerChecks(base, token) {
+  return async (tab, report, viewportName) => {
+    await tab.fill("#p-token", token);
+    await Promise.all([tab.waitForURL(`${base}/partners`, { waitUntil: "load" }), tab.click("form.signin button[type=submit]")]);
+    const heading = await tab.locator("h1").innerText();
+    if (!/Vos flux/.test(heading)) return report(`after signing in, the page's h1 is "${heading}", expected "Vos flux"`);
+    const cards = await tab.locator(".feed-card").count();
+    if (cards !== 1) report(`the dashboard shows ${cards} feed cards, expected 1`);
+    const served = await tab.context().request.get(`${base}/partners`);
+    if (viewportName === "desktop") await validateBody("partners-dashboard", await served.text(), false, (m) => report(`[html] ${m}`));
+    await tab.screenshot({ path: path.join(artifacts, `partners-dashboard-${viewportName}.png`), fullPage: true, timeout: SCREENSHOT_TIMEOUT_MS });
+    await Promise.all([tab.waitForURL(/\/partners\/feeds\/p-[0-9a-f]+$/, { waitUntil: "load" }), tab.click(".feed-card h2 a")]);
+    const health = await tab.locator(".health .badge").first().innerText();
+    if (!/bonne santé/.test(health)) report(`the feed page says "${health}", expected "en bonne santé"`);
+    if (viewportName === "desktop") {
+      const feedPage = await tab.context().request.get(tab.url());
+      await validateBody("partners-feed", await feedPage.text(), false, (m) => report(`[html] ${m}`));
+    }
+  };
+}
+
 // ---- HTML validation of the served bytes ---------------------------------------------------
 
 async function validate(page, base) {
@@ -297,13 +326,18 @@ async function validate(page, base) {
   if (!/^text\/html\s*;\s*charset=utf-8$/i.test(response.type)) {
     report(`Content-Type is "${response.type}", expected "text/html; charset=utf-8"`);
   }
-  fs.writeFileSync(path.join(artifacts, `${page.name}.html`), response.body);
-  const config = page.fragment ? htmlConfigs.fragment : htmlConfigs.page;
+  await validateBody(page.name, response.body, page.fragment, report);
+}
+
+// Saves the served bytes of `name` and reports what html-validate finds in them.
+async function validateBody(name, body, fragment, report) {
+  fs.writeFileSync(path.join(artifacts, `${name}.html`), body);
+  const config = fragment ? htmlConfigs.fragment : htmlConfigs.page;
   const validator = new HtmlValidate(new StaticConfigLoader(config));
-  const result = await withTimeout(validator.validateString(response.body, `${page.name}.html`), HTTP_TIMEOUT_MS, "html-validate");
+  const result = await withTimeout(validator.validateString(body, `${name}.html`), HTTP_TIMEOUT_MS, "html-validate");
   for (const file of result.results) {
     for (const message of file.messages) {
-      report(`${page.name}.html:${message.line}:${message.column} ${message.ruleId}: ${message.message}`);
+      report(`${name}.html:${message.line}:${message.column} ${message.ruleId}: ${message.message}`);
     }
   }
 }
@@ -343,13 +377,23 @@ async function main() {
   }
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "concerto-browser-"));
   const config = path.join(workDir, "concerto.ini");
+  // [fetch] allow: the partner's feed is the agenda's own calendar, on 127.0.0.1.
   fs.writeFileSync(config, `[storage]\ndatabase = sqlite:${workDir}/state/concerto.db\n` +
-    `[feeds]\ndirectory = ${source}/feeds\n[server]\nlisten = 127.0.0.1:0\n`);
+    `[feeds]\ndirectory = ${source}/feeds\n[server]\nlisten = 127.0.0.1:0\n` +
+    `[fetch]\nallow = 127.0.0.0/8\n`);
 
   try {
     await runFetch(config);
   } catch (error) {
     return problem("setup", "fetch", error.message);
+  }
+  let partnerToken = null;
+  try {
+    const added = await runConcerto(["partners", "add", "Décider ensemble", "--email", "contact@example.org", "--config", config]);
+    partnerToken = /token: (cct_[A-Za-z0-9_-]+)/.exec(added)?.[1] ?? null;
+    if (!partnerToken) problem("setup", "partners", `no token in the output of partners add:\n${added}`);
+  } catch (error) {
+    problem("setup", "partners", error.message);
   }
   let port;
   try {
@@ -366,6 +410,19 @@ async function main() {
   } catch (error) {
     problem("setup", "api", `${error.message}; the month and event pages use the current month / are skipped`);
   }
+  if (partnerToken) {
+    try {
+      const response = await fetch(`${base}/api/feeds`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${partnerToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ url: `${base}/calendar.ics`, name: "Agenda de l’ICPC" }),
+        signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+      });
+      if (response.status !== 201) problem("setup", "api", `POST /api/feeds answered ${response.status}: ${await response.text()}`);
+    } catch (error) {
+      problem("setup", "api", `POST /api/feeds: ${error.message}`);
+    }
+  }
   const month = event ? event.start.slice(0, 7) : new Date().toISOString().slice(0, 7);
   pages = [
     { name: "index", path: "/", checks: keyboardChecks },
@@ -374,6 +431,8 @@ async function main() {
     { name: "embed-upcoming", path: "/embed/upcoming", fragment: true },
     { name: "embed-widget", path: "/embed/widget" },
     { name: "subscribe", path: "/subscribe" },
+    { name: "partners-signin", path: "/partners" },
+    partnerToken && { name: "partners", path: "/partners", checks: partnerChecks(base, partnerToken), everyViewport: true, noValidation: true },
   ].filter(Boolean);
   if (options.only) {
     const wanted = options.only.split(",");
@@ -396,9 +455,9 @@ async function main() {
   for (const page of pages) {
     for (const viewportName of Object.keys(VIEWPORTS)) {
       const file = path.join(artifacts, `${page.name}-${viewportName}.png`);
-      await visit(page, viewportName, base, file, viewportName === "desktop" ? page.checks : null);
+      await visit(page, viewportName, base, file, viewportName === "desktop" || page.everyViewport ? page.checks : null);
     }
-    await validate(page, base);
+    if (!page.noValidation) await validate(page, base);
     const count = problems.filter((p) => p.page === page.name).length;
     console.log(`browser_test: ${page.path}: ${count === 0 ? "ok" : `${count} problem(s)`}`);
   }
