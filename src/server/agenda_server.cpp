@@ -402,7 +402,7 @@ void AgendaServer::Impl::route(HTTPServerRequest& request, HTTPServerResponse& r
     return;
   }
   if (PartnerPages::handles(path) && pages) {
-    partner_pages.handle(request, response, path, *pages);
+    partner_pages.handle(request, response, path, query_text, *pages);
     return;
   }
   // Nothing below reads a request body: one left unread would be taken for the next request on

@@ -104,9 +104,15 @@ PartnerFeeds::PartnerFeeds(store::Store& store, store::Registry* registry,
 }
 
 FeedOutcome PartnerFeeds::authenticate(std::string_view token, core::Partner& caller) {
+  if (token.empty()) {
+    if (registry_ == nullptr) return failure(503, "the partner registry is off");
+    return failure(401, "missing token");
+  }
+  return authenticate_hash(core::token_hash(token), caller);
+}
+
+FeedOutcome PartnerFeeds::authenticate_hash(const std::string& hash, core::Partner& caller) {
   if (registry_ == nullptr) return failure(503, "the partner registry is off");
-  if (token.empty()) return failure(401, "missing token");
-  const std::string hash = core::token_hash(token);
   if (!admin_token_hash_.empty() && core::constant_time_equal(hash, admin_token_hash_)) {
     caller = core::Partner{kConfigAdminId, "administrator", "", true, false, 0};
     return {};
@@ -114,17 +120,6 @@ FeedOutcome PartnerFeeds::authenticate(std::string_view token, core::Partner& ca
   auto partner = registry_->partner_by_token(hash);
   if (!partner) return unreadable(partner.error());
   if (!partner->has_value()) return failure(401, "unknown token");
-  if ((*partner)->disabled) return failure(401, "this partner account is disabled");
-  caller = std::move(**partner);
-  return {};
-}
-
-FeedOutcome PartnerFeeds::refresh_caller(core::Partner& caller) {
-  if (registry_ == nullptr) return failure(503, "the partner registry is off");
-  if (caller.id == kConfigAdminId) return {};
-  auto partner = registry_->partner(caller.id);
-  if (!partner) return unreadable(partner.error());
-  if (!partner->has_value()) return failure(401, "this partner account is gone");
   if ((*partner)->disabled) return failure(401, "this partner account is disabled");
   caller = std::move(**partner);
   return {};

@@ -91,8 +91,9 @@ class PartnerFeeds {
   // The holder of `token`: a partner, or for the [admin] token the administrator (id "admin").
   // 401 for an unknown token or a disabled partner.
   FeedOutcome authenticate(std::string_view token, core::Partner& caller);
-  // The caller's account as it is now (disabled or gone: 401); for sessions.
-  FeedOutcome refresh_caller(core::Partner& caller);
+  // The same from the token's hash (core::token_hash), for sessions: a token rotated or a
+  // partner disabled since signing in is refused (401).
+  FeedOutcome authenticate_hash(const std::string& token_hash, core::Partner& caller);
 
   // The caller's feeds (every registered feed for an administrator), by id.
   core::Result<std::vector<core::RegisteredFeed>> feeds_of(const core::Partner& caller);

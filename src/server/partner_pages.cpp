@@ -63,6 +63,7 @@ struct PartnerPages::Context {
   bool english = false;
   bool secure = false;  // cookies get Secure
   std::int64_t now = 0;
+  std::string query;                      // the request's query string
   std::string session_id;                 // from the cookie ("" without)
   std::optional<PartnerSession> session;  // the live one it names
   std::map<std::string, std::string> form;
@@ -84,8 +85,10 @@ struct PartnerPages::Context {
 };
 
 void PartnerPages::handle(HTTPServerRequest& request, HTTPServerResponse& response,
-                          std::string_view path, const render::WebPages& pages) {
+                          std::string_view path, std::string_view query,
+                          const render::WebPages& pages) {
   Context context(request, pages);
+  context.query = std::string(query);
   context.english = pages.site().language == render::Language::kEnglish;
   context.secure = pages.site().base_url.starts_with("https://") ||
                    core::ascii_lower(request.get("X-Forwarded-Proto", "")) == "https";
@@ -141,7 +144,7 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
     reply.headers.emplace_back("Allow", "GET, HEAD, POST");
     return reply;
   }
-  if (!request.getURI().ends_with(std::string(path)) && reading) {
+  if (!context.query.empty() && reading) {
     // A query string: the pages take none (a sign-in token in a URL would end up in logs).
     Reply reply;
     reply.status = 303;
@@ -203,14 +206,21 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
     return reply;
   }
   // The account as it is now: a partner disabled since signing in is signed out.
-  if (FeedOutcome current = feeds_.refresh_caller(context.session->partner); !current.ok()) {
+  if (FeedOutcome current =
+          feeds_.authenticate_hash(context.session->token_hash, context.session->partner);
+      !current.ok()) {
     sessions_.close(context.session_id);
     context.session.reset();
     context.set_cookies.push_back(context.cookie(kSessionCookie, "", 0));
     return signin_page(context, 401,
-                       current.status == 401
+                       current.error == "this partner account is disabled"
                            ? context.say("Ce compte partenaire est désactivé.",
                                          "This partner account is disabled.")
+                       : current.status == 401
+                           ? context.say("Votre session a pris fin : le jeton de ce compte a "
+                                         "changé. Connectez-vous avec le nouveau.",
+                                         "Your session has ended: this account's token has "
+                                         "changed. Sign in with the new one.")
                            : context.say("Le registre des partenaires est illisible.",
                                          "The partner registry cannot be read."));
   }
@@ -224,7 +234,10 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
 
   if (path == "/partners") {
     if (!reading) {
-      return error_page(context, 405, context.say("Méthode non permise.", "Method not allowed."));
+      Reply reply =
+          error_page(context, 405, context.say("Méthode non permise.", "Method not allowed."));
+      reply.headers.emplace_back("Allow", "GET, HEAD");
+      return reply;
     }
     return dashboard(context, 200, {}, "");
   }
@@ -335,7 +348,7 @@ PartnerPages::Reply PartnerPages::signin(Context& context) {
                                          "The partner registry cannot be read."));
   }
   if (!context.session_id.empty()) sessions_.close(context.session_id);
-  const std::string id = sessions_.open(partner, context.now);
+  const std::string id = sessions_.open(partner, core::token_hash(token), context.now);
   if (id.empty()) {
     return error_page(context, 500,
                       context.say("Pas de session possible.", "No session possible."));

@@ -47,8 +47,9 @@ class PartnerPages {
   static bool handles(std::string_view path) {
     return path == "/partners" || path.starts_with("/partners/");
   }
+  // `query` is the request's (the pages take none: a GET with one is sent to the bare path).
   void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-              std::string_view path, const render::WebPages& pages);
+              std::string_view path, std::string_view query, const render::WebPages& pages);
 
   PartnerSessions& sessions() { return sessions_; }
 

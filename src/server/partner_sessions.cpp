@@ -6,7 +6,8 @@
 
 namespace concerto::server {
 
-std::string PartnerSessions::open(const core::Partner& partner, std::int64_t now) {
+std::string PartnerSessions::open(const core::Partner& partner, const std::string& token_hash,
+                                  std::int64_t now) {
   auto id = core::new_token();
   auto csrf = core::new_token();
   if (!id || !csrf) return {};
@@ -19,6 +20,7 @@ std::string PartnerSessions::open(const core::Partner& partner, std::int64_t now
     sessions_.erase(oldest);
   }
   PartnerSession session;
+  session.token_hash = token_hash;
   session.partner = partner;
   session.csrf = *csrf;
   session.created_at = session.last_seen = now;

@@ -2,7 +2,8 @@
 // Signed-in partners of the /partners pages, kept in memory (a restart signs everyone out; the
 // token signs them in again). The cookie carries a random session id; only its SHA-256 is kept.
 // A session ends after 2 hours without a request or 12 hours in all, when its partner is
-// disabled, or on sign-out. Each holds its CSRF token and the notices to show on the next page.
+// disabled or its token rotated, or on sign-out. Each holds its CSRF token and the notices to show
+// on the next page.
 
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +26,7 @@ inline constexpr std::size_t kMaxSessions = 10000;  // the oldest go first beyon
 using Notice = render::PartnerNotice;
 
 struct PartnerSession {
+  std::string token_hash;  // of the token that signed in: a rotated token ends the session
   core::Partner partner;
   std::string csrf;  // every form of the session carries it
   std::int64_t created_at = 0;
@@ -34,8 +36,9 @@ struct PartnerSession {
 
 class PartnerSessions {
  public:
-  // A new session for `partner`: its id, for the cookie (empty without random bytes).
-  std::string open(const core::Partner& partner, std::int64_t now);
+  // A new session for `partner`, signed in with the token of this hash: its id, for the cookie
+  // (empty without random bytes).
+  std::string open(const core::Partner& partner, const std::string& token_hash, std::int64_t now);
   // The live session of this id (its last_seen moves to `now`), or nullopt.
   std::optional<PartnerSession> find(std::string_view id, std::int64_t now);
   // Replaces the session's partner (a renamed account), when the session is still there.
