@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format tzdata
   python3 python3-icalendar python3-dateutil
+  # Mail tests: a local SMTP sink, and the openssl CLI for its test certificates.
+  python3-aiosmtpd openssl
   # Browser test (tests/browser): Debian's Chromium, driven by playwright-core, and a font so
   # that the screenshots show text.
   chromium fonts-dejavu-core

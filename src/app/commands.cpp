@@ -90,6 +90,7 @@ int command_fetch(const Arguments& args) {
   if (!store) return 2;
   auto registry = open_registry(*settings);
   if (!registry || !add_registered_feeds(*settings, *registry)) return 2;
+  const std::unique_ptr<notify::Notifier> notifier = make_notifier(*settings, *registry);
   std::vector<core::FeedConfig> feeds = settings->feeds;
   if (auto it = args.options.find("feed"); it != args.options.end()) {
     std::erase_if(feeds, [&](const core::FeedConfig& feed) { return feed.id != it->second; });
@@ -105,14 +106,16 @@ int command_fetch(const Arguments& args) {
   std::size_t finished = 0;
   const auto started = std::chrono::steady_clock::now();
   auto outcomes = refresh_feeds(
-      feeds, *settings, *store, current_executable(), [&](const RefreshOutcome& outcome) {
+      feeds, *settings, *store, current_executable(),
+      [&](const RefreshOutcome& outcome) {
         ++finished;
         if (terminal) std::cout << "[" << finished << "/" << feeds.size() << "] ";
         std::cout << outcome_line(outcome, width) << std::endl;
         for (const core::Problem& problem : outcome.problems) {
           std::cerr << "  " << outcome.feed_id << ": " << core::describe(problem) << "\n";
         }
-      });
+      },
+      notifier.get());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
@@ -311,8 +314,11 @@ int command_serve(const Arguments& args) {
     return fetch::url_refusal(url, policy);
   };
   const std::string worker = current_executable();
-  options.partners.check_feed = [&settings, &store, worker](const core::FeedConfig& feed) {
-    return check_feed(feed, *settings, *store, worker);
+  // Feed health mail to partners ([mail]); null when off.
+  const std::unique_ptr<notify::Notifier> notifier = make_notifier(*settings, *registry);
+  options.partners.check_feed = [&settings, &store, &registry, &notifier,
+                                 worker](const core::FeedConfig& feed) {
+    return check_feed(feed, *settings, *store, worker, notifier.get(), registry.get());
   };
   server::AgendaServer http(*store, options);
   if (auto started = http.start(); !started) {
@@ -323,13 +329,16 @@ int command_serve(const Arguments& args) {
             << settings->listen_host << ":" << http.port() << "/ (calendar.ics, api/events)"
             << std::endl;
   // Feeds partners register while the server runs are refreshed too.
-  RefreshScheduler scheduler(*settings, *store, worker, [&local_feeds, &registry, &settings] {
-    Settings current;
-    current.feeds = local_feeds;
-    current.default_refresh_seconds = settings->default_refresh_seconds;
-    add_registered_feeds(current, *registry);
-    return current.feeds;
-  });
+  RefreshScheduler scheduler(
+      *settings, *store, worker,
+      [&local_feeds, &registry, &settings] {
+        Settings current;
+        current.feeds = local_feeds;
+        current.default_refresh_seconds = settings->default_refresh_seconds;
+        add_registered_feeds(current, *registry);
+        return current.feeds;
+      },
+      notifier.get());
   scheduler.start();
   int received = 0;
   sigwait(&signals, &received);

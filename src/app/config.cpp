@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "core/time_zone.h"
 #include "fetch/address_policy.h"
+#include "notify/mailer.h"
 
 namespace concerto::app {
 namespace {
@@ -156,7 +157,13 @@ core::Status read_feed(const fs::path& file, const Settings& settings, core::Fee
   reader.text("category", feed.category);
   reader.integer("priority", feed.priority, -1000000, 1000000);
   reader.duration("refresh", feed.refresh_seconds);
+  reader.text("email", feed.contact_email);
   if (!reader.error().empty()) return core::Error{reader.error()};
+  if (!feed.contact_email.empty()) {
+    if (auto problem = notify::address_problem(feed.contact_email); !problem.empty()) {
+      return core::Error{"email = \"" + feed.contact_email + "\": " + problem};
+    }
+  }
   if (feed.name.empty()) feed.name = feed.id;
   if (feed.partner.empty()) feed.partner = feed.name;
   if (feed.url.empty() == feed.path.empty()) {
@@ -180,6 +187,60 @@ core::Status read_feed(const fs::path& file, const Settings& settings, core::Fee
     auto zone = core::canonical_zone_name(feed.timezone);
     if (!zone) return core::Error{"timezone = \"" + feed.timezone + "\": unknown time zone"};
     feed.timezone = *zone;
+  }
+  return core::ok_status();
+}
+
+bool is_loopback_name(const std::string& host) {
+  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1" || host == "[::1]";
+}
+
+// [mail]: the keys, then what they must agree on.
+core::Status read_mail(Reader& reader, const AbstractConfiguration& config, const fs::path& base,
+                       Settings& settings) {
+  notify::MailSettings& mail = settings.mail;
+  reader.text("mail.host", mail.host);
+  std::string starttls = "off";
+  reader.text("mail.starttls", starttls);
+  mail.port = 0;
+  reader.integer("mail.port", mail.port, 1, 65535);
+  reader.text("mail.username", mail.username);
+  reader.text("mail.from", mail.from);
+  reader.text("mail.ca_file", mail.ca_file);
+  reader.integer("mail.failures", settings.mail_failures, 1, 1000);
+  reader.duration("mail.timeout", mail.timeout_seconds);
+  if (!reader.error().empty()) return core::Error{reader.error()};
+  // The password may stay out of the file: CONCERTO_MAIL_PASSWORD when the key is not set.
+  if (config.hasProperty("mail.password")) {
+    mail.password = config.getRawString("mail.password");
+  } else if (const char* password = std::getenv("CONCERTO_MAIL_PASSWORD")) {
+    mail.password = password;
+  }
+  if (starttls != "on" && starttls != "off") {
+    return core::Error{"mail.starttls = \"" + starttls + "\": expected on or off"};
+  }
+  mail.starttls = starttls == "on";
+  if (mail.port == 0) mail.port = mail.starttls ? 587 : 25;
+  if (mail.timeout_seconds > 600) {
+    return core::Error{"mail.timeout = \"" + config.getRawString("mail.timeout") +
+                       "\": expected at most 10m"};
+  }
+  if (!mail.ca_file.empty()) {
+    mail.ca_file = resolve_path(mail.ca_file, base);
+    std::error_code error;
+    if (!fs::is_regular_file(mail.ca_file, error)) {
+      return core::Error{"mail.ca_file " + mail.ca_file + " does not exist"};
+    }
+  }
+  if (mail.host.empty()) return core::ok_status();  // mail is off; nothing else matters
+  if (mail.from.empty()) return core::Error{"mail.from: required when mail.host is set"};
+  if (auto problem = notify::address_problem(mail.from); !problem.empty()) {
+    return core::Error{"mail.from = \"" + mail.from + "\": " + problem};
+  }
+  if (!mail.username.empty() && !mail.starttls && !is_loopback_name(mail.host)) {
+    return core::Error{
+        "mail.username: credentials are only sent over STARTTLS: set "
+        "mail.starttls = on (or use a mail server on 127.0.0.1)"};
   }
   return core::ok_status();
 }
@@ -313,6 +374,9 @@ core::Result<Settings> load_settings(const std::string& config_file,
   std::string moderation = settings.moderation ? "on" : "off";
   reader.text("partners.moderation", moderation);
   if (!reader.error().empty()) return core::Error{reader.error()};
+  if (auto mail = read_mail(reader, *config, base, settings); !mail) {
+    return core::Error{mail.error()};
+  }
   if (!settings.admin_token.empty() && settings.admin_token.size() < 16) {
     return core::Error{"admin.token: at least 16 characters (better: 32 random ones)"};
   }

@@ -14,6 +14,7 @@
 #include "core/problem.h"
 #include "core/result.h"
 #include "dedup/match.h"
+#include "notify/mailer.h"
 
 namespace concerto::app {
 
@@ -56,6 +57,9 @@ struct Settings {
   std::string admin_token;  // Bearer token of the admin API; empty: the admin API is off
   // [partners]
   bool moderation = false;  // feeds partners register wait for `concerto feeds approve`
+  // [mail]: feed health mail to each feed's contact; mail.host empty: off.
+  notify::MailSettings mail;
+  int mail_failures = 3;  // consecutive failures before the "failing" mail
 
   std::vector<core::FeedConfig> feeds;
   std::vector<std::string> feed_errors;       // feeds/*.ini files that were skipped, and why

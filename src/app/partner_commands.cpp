@@ -162,8 +162,15 @@ bool add_registered_feeds(Settings& settings, store::Registry& registry) {
 }
 
 server::FeedCheck check_feed(const core::FeedConfig& feed, const Settings& settings,
-                             store::Store& store, const std::string& worker_binary) {
-  const RefreshOutcome outcome = refresh_feed(feed, settings, store, worker_binary);
+                             store::Store& store, const std::string& worker_binary,
+                             notify::Notifier* notifier, store::Registry* registry) {
+  core::FeedConfig mailed = feed;
+  if (notifier != nullptr && registry != nullptr && mailed.contact_email.empty()) {
+    if (auto registered = registry->feed(feed.id); registered && registered->has_value()) {
+      mailed.contact_email = (*registered)->config.contact_email;
+    }
+  }
+  const RefreshOutcome outcome = refresh_feed(mailed, settings, store, worker_binary, notifier);
   server::FeedCheck check;
   check.ok = outcome.status != "failed";
   check.events = outcome.events;

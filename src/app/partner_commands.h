@@ -4,6 +4,7 @@
 
 #include "app/cli.h"
 #include "app/config.h"
+#include "notify/notifier.h"
 #include "server/partner_api.h"
 #include "store/registry.h"
 #include "store/store.h"
@@ -23,8 +24,11 @@ std::unique_ptr<store::Registry> open_registry(const Settings& settings);
 bool add_registered_feeds(Settings& settings, store::Registry& registry);
 
 // The partner API's test fetch: fetches, reads and stores `feed` now (refresh_feed), and says
-// what came of it.
+// what came of it. With a `notifier`, the feed's contact gets the mail the refresh calls for:
+// the feed's contact_email, else (with a `registry`) the address of the partner it belongs to.
 server::FeedCheck check_feed(const core::FeedConfig& feed, const Settings& settings,
-                             store::Store& store, const std::string& worker_binary);
+                             store::Store& store, const std::string& worker_binary,
+                             notify::Notifier* notifier = nullptr,
+                             store::Registry* registry = nullptr);
 
 }  // namespace concerto::app

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 #include <random>
+#include <unordered_set>
 
 #include "app/ingest.h"
 #include "core/civil_time.h"
@@ -60,6 +61,8 @@ class Refresher {
     RefreshOutcome outcome;
     outcome.feed_id = feed.id;
     outcome.http_code = fetched.http_code;
+    outcome.events_before = status.event_count;
+    outcome.fetched_at = status.last_fetch;
     status.http_code = fetched.http_code;
     auto done = [&](std::optional<std::int64_t> hint) {
       const bool succeeded = outcome.status != "failed";
@@ -68,6 +71,8 @@ class Refresher {
                            status.consecutive_failures, hint, fetched.retry_after_seconds);
       outcome.next_fetch = status.next_fetch;
       outcome.seconds = fetch_seconds + seconds_since(started);
+      outcome.consecutive_failures = status.consecutive_failures;
+      outcome.last_success = status.last_success;
       return outcome;
     };
     auto fail = [&](std::string error) {
@@ -115,6 +120,19 @@ class Refresher {
     }
 
     const int previous_count = status.event_count;
+    // Which upcoming events the snapshot keeps, for the mail about UIDs that all changed or
+    // events that went: one indexed read before and one after, only when events were stored.
+    std::optional<std::vector<std::string>> upcoming_before;
+    int upcoming_kept = 0;
+    if (previous_count > 0) {
+      if (auto uids = store_.upcoming_uids(feed.id, status.last_fetch); uids) {
+        std::unordered_set<std::string_view> listed;
+        listed.reserve(ingested.events.size());
+        for (const core::Event& event : ingested.events) listed.insert(event.uid);
+        for (const std::string& uid : *uids) upcoming_kept += listed.count(uid) != 0 ? 1 : 0;
+        upcoming_before = std::move(*uids);
+      }
+    }
     status.error.clear();
     status.consecutive_failures = 0;
     status.last_success = status.last_fetch;
@@ -138,6 +156,14 @@ class Refresher {
       // export being taken for every event gone).
       status.event_count = previous_count;
       return fail("cannot store the events: " + stored.error());
+    }
+    if (upcoming_before) {
+      if (auto after = store_.upcoming_uids(feed.id, status.last_fetch); after) {
+        result.compared = true;
+        result.upcoming_before = static_cast<int>(upcoming_before->size());
+        result.upcoming_kept = upcoming_kept;
+        result.upcoming_after = static_cast<int>(after->size());
+      }
     }
     return result;
   }
@@ -223,10 +249,49 @@ std::int64_t next_fetch_after(const core::FeedConfig& feed, const Settings& sett
   return now + wait;
 }
 
+notify::FeedHealth feed_health(const core::FeedConfig& feed, const RefreshOutcome& outcome) {
+  notify::FeedHealth health;
+  health.feed_id = feed.id;
+  health.name = feed.name;
+  health.url = feed.url.empty() ? feed.path : feed.url;
+  health.contact_email = feed.contact_email;
+  health.registered = feed.registered;
+  health.result = outcome.status == "ok"             ? notify::FetchResult::kOk
+                  : outcome.status == "not-modified" ? notify::FetchResult::kNotModified
+                                                     : notify::FetchResult::kFailed;
+  health.consecutive_failures = outcome.consecutive_failures;
+  health.error = outcome.error;
+  health.http_code = outcome.http_code;
+  health.events_before = outcome.events_before;
+  health.events_after =
+      health.result == notify::FetchResult::kFailed ? outcome.events_before : outcome.events;
+  health.compared = outcome.compared;
+  health.upcoming_before = outcome.upcoming_before;
+  health.upcoming_kept = outcome.upcoming_kept;
+  health.upcoming_after = outcome.upcoming_after;
+  health.checked_at = outcome.fetched_at;
+  health.last_success = outcome.last_success;
+  return health;
+}
+
+std::unique_ptr<notify::Notifier> make_notifier(const Settings& settings,
+                                                store::Registry& registry) {
+  if (settings.mail.host.empty()) return nullptr;
+  notify::AlertRules rules;
+  rules.failures = settings.mail_failures;
+  notify::SiteText site;
+  site.title = settings.title;
+  site.base_url = settings.base_url;
+  site.language = settings.language;
+  site.timezone = settings.timezone;
+  site.vanished_keep_seconds = settings.vanished_keep_seconds;
+  return std::make_unique<notify::Notifier>(settings.mail, rules, site, registry);
+}
+
 std::vector<RefreshOutcome> refresh_feeds(
     const std::vector<core::FeedConfig>& feeds, const Settings& settings, store::Store& store,
-    const std::string& worker_binary,
-    const std::function<void(const RefreshOutcome&)>& on_finished) {
+    const std::string& worker_binary, const std::function<void(const RefreshOutcome&)>& on_finished,
+    notify::Notifier* notifier) {
   Refresher refresher(settings, store, worker_binary);
   const std::int64_t now = core::unix_now();
   std::vector<Pending> pending(feeds.size());
@@ -262,21 +327,32 @@ std::vector<RefreshOutcome> refresh_feeds(
       std::cerr << "concerto: deduplication: " << merged.error() << std::endl;
     }
   }
+  // Mail last: every snapshot is stored and no store call is waiting on a send.
+  if (notifier != nullptr) {
+    std::vector<notify::FeedHealth> healths;
+    for (std::size_t i = 0; i < feeds.size(); ++i) {
+      if (!feeds[i].contact_email.empty()) healths.push_back(feed_health(feeds[i], outcomes[i]));
+    }
+    notifier->after_refreshes(healths);
+  }
   return outcomes;
 }
 
 RefreshOutcome refresh_feed(const core::FeedConfig& feed, const Settings& settings,
-                            store::Store& store, const std::string& worker_binary) {
-  return refresh_feeds({feed}, settings, store, worker_binary).front();
+                            store::Store& store, const std::string& worker_binary,
+                            notify::Notifier* notifier) {
+  return refresh_feeds({feed}, settings, store, worker_binary, {}, notifier).front();
 }
 
 RefreshScheduler::RefreshScheduler(const Settings& settings, store::Store& store,
                                    std::string worker_binary,
-                                   std::function<std::vector<core::FeedConfig>()> feeds)
+                                   std::function<std::vector<core::FeedConfig>()> feeds,
+                                   notify::Notifier* notifier)
     : settings_(settings),
       store_(store),
       worker_binary_(std::move(worker_binary)),
-      feeds_(std::move(feeds)) {}
+      feeds_(std::move(feeds)),
+      notifier_(notifier) {}
 
 RefreshScheduler::~RefreshScheduler() { stop(); }
 
@@ -308,7 +384,8 @@ void RefreshScheduler::run() {
       }
     }
     if (!due.empty()) {
-      for (const RefreshOutcome& outcome : refresh_feeds(due, settings_, store_, worker_binary_)) {
+      for (const RefreshOutcome& outcome :
+           refresh_feeds(due, settings_, store_, worker_binary_, {}, notifier_)) {
         std::cerr << "refresh " << outcome.feed_id << ": " << outcome.status << ", "
                   << outcome.events << " events, " << outcome.bytes << " bytes"
                   << (outcome.http_code != 0 ? ", HTTP " + std::to_string(outcome.http_code) : "")

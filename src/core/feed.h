@@ -18,6 +18,10 @@ struct FeedConfig {
   std::string category;         // default category when the feed gives none
   int priority = 0;             // higher wins when feeds disagree (the organiser ranks highest)
   std::int64_t refresh_seconds = 3600;
+  // Where mail about the feed's health goes (feeds/*.ini `email =`, or the registering partner's
+  // address); empty: no mail.
+  std::string contact_email;
+  bool registered = false;  // registered by a partner through the API, not a feeds/*.ini
 };
 
 struct FeedStatus {

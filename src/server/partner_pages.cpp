@@ -435,6 +435,22 @@ PartnerPages::Reply PartnerPages::delete_page(Context& context, const core::Regi
 std::string PartnerPages::refusal_text(const Context& context, const FeedOutcome& outcome) const {
   switch (outcome.status) {
     case 400:
+      if (!context.english) {
+        // clean_fields() speaks English (it is the API's too): its usual refusals in French.
+        const std::string& error = outcome.error;
+        if (error.find("\"url\"") != std::string::npos) return "Indiquez l’adresse du flux.";
+        if (error.find("\"name\" must") != std::string::npos) {
+          return "Le nom doit tenir en 200 octets de texte.";
+        }
+        if (error.find("\"name\"") != std::string::npos) return "Indiquez le nom du flux.";
+        if (error.find("\"category\"") != std::string::npos) {
+          return "La catégorie doit tenir en 100 octets de texte.";
+        }
+        if (error.find("\"timezone\"") != std::string::npos) {
+          return "Ce fuseau horaire est inconnu : donnez un nom comme « Europe/Paris ».";
+        }
+        if (error.find("\"format\"") != std::string::npos) return "Ce format est inconnu.";
+      }
       return context.say("Un champ est à corriger : ", "A field needs fixing: ") + outcome.error;
     case 403:
       return outcome.error.find("at most") != std::string::npos

@@ -2,6 +2,7 @@
 // Partners and the feeds they registered, in the store's database (open the Store first: it
 // migrates the schema). Thread-safe: calls are serialized internally.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,22 @@ struct RegistryStatus {
   RegistryError error = RegistryError::kNone;
   std::string message;
   bool ok() const { return error == RegistryError::kNone; }
+};
+
+// What a feed's contact was last told about the feed's health (notify/feed_alerts.h decides).
+struct AlertState {
+  bool told_failing = false;      // told that it fails, and not yet that it recovered
+  std::int64_t last_sent_at = 0;  // UTC seconds of the last mail about the feed; 0: never
+  std::string last_kind;          // what that mail said, e.g. "failing" or "recovered,dropped"
+};
+
+// One mail that went out, as the administrators' log keeps it.
+struct SentMail {
+  std::string feed_id;
+  std::string kind;
+  std::string recipient;
+  std::int64_t sent_at = 0;
+  std::string subject;
 };
 
 class Registry {
@@ -50,6 +67,14 @@ class Registry {
   virtual RegistryStatus delete_feed(const std::string& feed_id) = 0;
   // Its events become public.
   virtual RegistryStatus approve_feed(const std::string& feed_id) = 0;
+
+  // Feed health mail. A feed never mailed about has the default state.
+  virtual core::Result<AlertState> alert_state(const std::string& feed_id) = 0;
+  virtual RegistryStatus save_alert_state(const std::string& feed_id, const AlertState& state) = 0;
+  // Logs a mail that went out and saves the feed's new state, in one transaction.
+  virtual RegistryStatus record_sent_mail(const SentMail& mail, const AlertState& state) = 0;
+  // The log, newest first: one feed's mails, or every feed's when feed_id is empty.
+  virtual core::Result<std::vector<SentMail>> sent_mails(const std::string& feed_id) = 0;
 };
 
 }  // namespace concerto::store

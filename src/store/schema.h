@@ -15,7 +15,7 @@ namespace concerto::store::schema {
 // kMigrations[i] takes a database from version i to version i + 1; each entry is applied in one
 // transaction together with its row in schema_version. Released entries are never edited, only
 // appended to.
-inline constexpr std::array<std::string_view, 4> kMigrations = {
+inline constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: feeds status, events, occurrences, meta.
     R"sql(
 CREATE TABLE feeds (
@@ -134,6 +134,24 @@ CREATE TABLE registered_feeds (
   deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX registered_feeds_by_partner ON registered_feeds (partner_id);
+)sql",
+    // 5: feed health mail to partners: what each feed's partner was last told (told_failing until
+    // the recovery mail went), and a log of every mail sent, for administrators.
+    R"sql(
+CREATE TABLE feed_alerts (
+  feed_id TEXT PRIMARY KEY NOT NULL,
+  told_failing INTEGER NOT NULL DEFAULT 0,
+  last_sent_at INTEGER NOT NULL DEFAULT 0,
+  last_kind TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE sent_mails (
+  feed_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  sent_at INTEGER NOT NULL,
+  subject TEXT NOT NULL
+);
+CREATE INDEX sent_mails_by_feed ON sent_mails (feed_id, sent_at);
 )sql",
 };
 

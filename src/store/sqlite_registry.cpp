@@ -25,10 +25,12 @@ RegistryStatus refused(RegistryError error, std::string message) {
 
 constexpr const char* kPartnerColumns =
     "SELECT partner_id, name, email, is_admin, disabled, created_at FROM partners ";
-// With the partner's name, which is the feed's `partner` label.
+// With the partner's name, which is the feed's `partner` label, and its address for feed
+// health mail (none while the partner is disabled).
 constexpr const char* kFeedColumns =
     "SELECT f.feed_id, f.partner_id, f.url, f.name, f.format, f.category, f.timezone, "
-    "f.refresh_seconds, f.approved, f.created_at, f.updated_at, p.name FROM registered_feeds f "
+    "f.refresh_seconds, f.approved, f.created_at, f.updated_at, p.name, "
+    "CASE WHEN p.disabled = 0 THEN p.email ELSE '' END FROM registered_feeds f "
     "JOIN partners p ON p.partner_id = f.partner_id ";
 
 std::vector<core::Partner> read_partners(Session& session, const std::string& where,
@@ -51,13 +53,13 @@ std::vector<core::Partner> read_partners(Session& session, const std::string& wh
 
 std::vector<core::RegisteredFeed> read_feeds(Session& session, const std::string& where,
                                              const std::string& value) {
-  std::vector<std::string> ids, partners, urls, names, formats, categories, zones, owners;
+  std::vector<std::string> ids, partners, urls, names, formats, categories, zones, owners, emails;
   std::vector<std::int64_t> refreshes, created, updated;
   std::vector<int> approved;
   Statement select(session);
   select << kFeedColumns + where, into(ids), into(partners), into(urls), into(names), into(formats),
       into(categories), into(zones), into(refreshes), into(approved), into(created), into(updated),
-      into(owners);
+      into(owners), into(emails);
   if (where.find('?') != std::string::npos) select, bind(value);
   select.execute();
   std::vector<core::RegisteredFeed> feeds(ids.size());
@@ -71,6 +73,8 @@ std::vector<core::RegisteredFeed> read_feeds(Session& session, const std::string
     feed.config.timezone = std::move(zones[i]);
     feed.config.refresh_seconds = refreshes[i];
     feed.config.partner = std::move(owners[i]);
+    feed.config.contact_email = std::move(emails[i]);
+    feed.config.registered = true;
     feed.partner_id = std::move(partners[i]);
     feed.approved = approved[i] != 0;
     feed.created_at = created[i];
@@ -201,6 +205,7 @@ class SqliteRegistry final : public Registry {
       session_ << "DELETE FROM occurrences WHERE feed_id = ?", bind(feed_id), now;
       session_ << "DELETE FROM events WHERE feed_id = ?", bind(feed_id), now;
       session_ << "DELETE FROM feeds WHERE feed_id = ?", bind(feed_id), now;
+      session_ << "DELETE FROM feed_alerts WHERE feed_id = ?", bind(feed_id), now;
       // A tombstone only has to outlast a refresh that was running (minutes): a day is plenty.
       std::int64_t expired = now_utc - 86400;
       session_ << "DELETE FROM registered_feeds WHERE deleted = 1 AND updated_at < ?",
@@ -221,7 +226,67 @@ class SqliteRegistry final : public Registry {
     });
   }
 
+  core::Result<AlertState> alert_state(const std::string& feed_id) override {
+    return read<AlertState>("reading the mail state of feed " + feed_id, [&] {
+      std::vector<int> told;
+      std::vector<std::int64_t> sent;
+      std::vector<std::string> kinds;
+      session_ << "SELECT told_failing, last_sent_at, last_kind FROM feed_alerts "
+                  "WHERE feed_id = ?",
+          bind(feed_id), into(told), into(sent), into(kinds), now;
+      AlertState state;
+      if (!told.empty()) state = AlertState{told[0] != 0, sent[0], std::move(kinds[0])};
+      return state;
+    });
+  }
+
+  RegistryStatus save_alert_state(const std::string& feed_id, const AlertState& state) override {
+    return write("saving the mail state of feed " + feed_id, [&]() -> RegistryStatus {
+      write_alert_state(feed_id, state);
+      return {};
+    });
+  }
+
+  RegistryStatus record_sent_mail(const SentMail& mail, const AlertState& state) override {
+    return write("logging a mail about feed " + mail.feed_id, [&]() -> RegistryStatus {
+      session_ << "INSERT INTO sent_mails (feed_id, kind, recipient, sent_at, subject) "
+                  "VALUES (?, ?, ?, ?, ?)",
+          bind(mail.feed_id), bind(mail.kind), bind(mail.recipient), bind(mail.sent_at),
+          bind(mail.subject), now;
+      write_alert_state(mail.feed_id, state);
+      return {};
+    });
+  }
+
+  core::Result<std::vector<SentMail>> sent_mails(const std::string& feed_id) override {
+    return read<std::vector<SentMail>>("reading the mail log", [&] {
+      std::vector<std::string> feeds, kinds, recipients, subjects;
+      std::vector<std::int64_t> sent;
+      Statement select(session_);
+      select << "SELECT feed_id, kind, recipient, sent_at, subject FROM sent_mails "
+                "WHERE ? = '' OR feed_id = ? ORDER BY sent_at DESC, rowid DESC",
+          bind(feed_id), bind(feed_id), into(feeds), into(kinds), into(recipients), into(sent),
+          into(subjects);
+      select.execute();
+      std::vector<SentMail> mails(feeds.size());
+      for (std::size_t i = 0; i < feeds.size(); ++i) {
+        mails[i] = SentMail{std::move(feeds[i]), std::move(kinds[i]), std::move(recipients[i]),
+                            sent[i], std::move(subjects[i])};
+      }
+      return mails;
+    });
+  }
+
  private:
+  void write_alert_state(const std::string& feed_id, const AlertState& state) {
+    int told = state.told_failing ? 1 : 0;
+    session_ << "INSERT INTO feed_alerts (feed_id, told_failing, last_sent_at, last_kind) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (feed_id) DO UPDATE SET "
+                "told_failing = excluded.told_failing, last_sent_at = excluded.last_sent_at, "
+                "last_kind = excluded.last_kind",
+        bind(feed_id), bind(told), bind(state.last_sent_at), bind(state.last_kind), now;
+  }
+
   template <class T>
   static std::optional<T> first(std::vector<T> rows) {
     if (rows.empty()) return std::nullopt;

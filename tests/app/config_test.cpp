@@ -73,6 +73,47 @@ TEST_F(ConfigTest, RefusesBadValuesNamingTheKey) {
   EXPECT_FALSE(load_settings((root_ / "missing.ini").string(), {}));
 }
 
+TEST_F(ConfigTest, ReadsTheMailSectionWithItsDefaultsAndThePasswordFromTheEnvironment) {
+  write("config/concerto.ini", "[feeds]\ndirectory = ../feeds\n");
+  write("config/ca.pem", "not checked here\n");
+  write("feeds/maison.ini",
+        "url = https://maison.example.org/a.ics\nemail = agenda@maison.example.org\n");
+  auto off = load_settings(config_file(), {});
+  ASSERT_TRUE(off) << off.error();
+  EXPECT_EQ(off->mail.host, "");
+  EXPECT_EQ(off->mail_failures, 3);
+  ASSERT_EQ(off->feeds.size(), 1u);
+  EXPECT_EQ(off->feeds[0].contact_email, "agenda@maison.example.org");
+
+  ::setenv("CONCERTO_MAIL_PASSWORD", "from-the-environment", 1);
+  auto on =
+      load_settings(config_file(), {"mail.host=smtp.example.org", "mail.starttls=on",
+                                    "mail.username=robot", "mail.from=agenda@example.org",
+                                    "mail.ca_file=ca.pem", "mail.failures=5", "mail.timeout=1m"});
+  ASSERT_TRUE(on) << on.error();
+  EXPECT_EQ(on->mail.port, 587);
+  EXPECT_TRUE(on->mail.starttls);
+  EXPECT_EQ(on->mail.password, "from-the-environment");
+  EXPECT_EQ(on->mail.ca_file, (root_ / "config" / "ca.pem").string());
+  EXPECT_EQ(on->mail_failures, 5);
+  EXPECT_EQ(on->mail.timeout_seconds, 60);
+  auto file_wins = load_settings(
+      config_file(), {"mail.host=127.0.0.1", "mail.from=a@b.c", "mail.password=in-the-file"});
+  ::unsetenv("CONCERTO_MAIL_PASSWORD");
+  ASSERT_TRUE(file_wins) << file_wins.error();
+  EXPECT_EQ(file_wins->mail.port, 25);
+  EXPECT_EQ(file_wins->mail.password, "in-the-file");
+
+  for (const char* bad :
+       {"mail.starttls=yes", "mail.port=0", "mail.failures=x", "mail.from=not-an-address",
+        "mail.ca_file=missing.pem", "mail.timeout=1h"}) {
+    auto refused = load_settings(config_file(), {"mail.host=127.0.0.1", "mail.from=a@b.c", bad});
+    ASSERT_FALSE(refused) << bad;
+    const std::string key = std::string(bad).substr(0, std::string(bad).find('='));
+    EXPECT_NE(refused.error().find(key), std::string::npos) << refused.error();
+  }
+}
+
 TEST_F(ConfigTest, SkipsABadFeedFileAndKeepsTheOthers) {
   write("config/concerto.ini", "");
   write("feeds/good.ini", "url = https://example.org/agenda.ics\n");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/civil_time.h"
 #include "support/process.h"
 
 namespace concerto::app {
@@ -139,6 +140,53 @@ TEST_F(RefreshTest, KeepsTheGoodEventsOfAFeedWithOneBadEvent) {
   EXPECT_EQ(outcome.events, 2);
   ASSERT_FALSE(outcome.problems.empty());
   EXPECT_GT(outcome.problems[0].line, 0);
+}
+
+// Events on the days after today, with UIDs <prefix><n>.
+std::string upcoming_calendar(const std::string& prefix, int count) {
+  std::string text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n";
+  for (int i = 0; i < count; ++i) {
+    const auto day = core::civil_from_seconds(core::unix_now() + (i + 2) * 86400);
+    text += "BEGIN:VEVENT\r\nUID:" + prefix + std::to_string(i) +
+            "\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:" + core::format_ics_date(day.date) +
+            "T100000Z\r\nSUMMARY:Event " + std::to_string(i) + "\r\nEND:VEVENT\r\n";
+  }
+  return text + "END:VCALENDAR\r\n";
+}
+
+TEST_F(RefreshTest, MeasuresHowManyUpcomingUidsANewSnapshotKeeps) {
+  concerto::testing::write_file(feed_.path, upcoming_calendar("a", 6));
+  RefreshOutcome first = refresh();
+  ASSERT_EQ(first.status, "ok") << first.error;
+  EXPECT_FALSE(first.compared);  // nothing stored before
+  EXPECT_EQ(first.events_before, 0);
+
+  // Two of the six kept, four new ones.
+  std::string next = upcoming_calendar("a", 2);
+  const std::string fresh = upcoming_calendar("b", 4);
+  next.erase(next.rfind("END:VCALENDAR"));
+  next += fresh.substr(fresh.find("BEGIN:VEVENT"));
+  concerto::testing::write_file(feed_.path, next);
+  RefreshOutcome second = refresh();
+  ASSERT_EQ(second.status, "ok") << second.error;
+  EXPECT_TRUE(second.compared);
+  EXPECT_EQ(second.events_before, 6);
+  EXPECT_EQ(second.upcoming_before, 6);
+  EXPECT_EQ(second.upcoming_kept, 2);
+  EXPECT_EQ(second.upcoming_after, 6);  // the four dropped ones are kept as vanished, not counted
+  EXPECT_EQ(second.consecutive_failures, 0);
+  EXPECT_EQ(second.last_success, second.fetched_at);
+
+  fs::remove(feed_.path);
+  RefreshOutcome broken = refresh();
+  EXPECT_EQ(broken.status, "failed");
+  EXPECT_FALSE(broken.compared);
+  EXPECT_EQ(broken.consecutive_failures, 1);
+  EXPECT_EQ(broken.last_success, second.fetched_at);
+  const notify::FeedHealth health = feed_health(feed_, broken);
+  EXPECT_EQ(health.result, notify::FetchResult::kFailed);
+  EXPECT_EQ(health.events_after, 6);  // the stored ones stay
+  EXPECT_EQ(health.url, feed_.path);
 }
 
 TEST(NextFetch, WaitsTheFeedsIntervalOrItsOwnHintWithinBounds) {

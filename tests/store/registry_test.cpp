@@ -628,6 +628,61 @@ TEST_F(RegistryTest, AHeldFeedIsHiddenFromAStoreOpenedBeforeItWasRegistered) {
 
 // --- schema ------------------------------------------------------------------------------------
 
+// --- feed health mail ---------------------------------------------------------------------------
+
+TEST_F(RegistryTest, ARegisteredFeedCarriesItsPartnersAddressUnlessThePartnerIsDisabled) {
+  add_partner_a();
+  ASSERT_TRUE(registry_->add_feed(feed_of("p-1", "partner-a", "https://a.example/1.ics")).ok());
+  EXPECT_EQ((*registry_->feeds())[0].config.contact_email, "partner-a@example.org");
+  EXPECT_EQ((**registry_->feed("p-1")).config.contact_email, "partner-a@example.org");
+  ASSERT_TRUE(registry_->set_disabled("partner-a", true).ok());
+  EXPECT_EQ((*registry_->feeds())[0].config.contact_email, "");
+}
+
+TEST_F(RegistryTest, KeepsEachFeedsAlertStateAndLogsTheMailsSent) {
+  auto fresh = registry_->alert_state("p-1");
+  ASSERT_TRUE(fresh) << fresh.error();
+  EXPECT_FALSE(fresh->told_failing);
+  EXPECT_EQ(fresh->last_sent_at, 0);
+  EXPECT_EQ(fresh->last_kind, "");
+
+  const SentMail failing{"p-1", "failing", "a@example.org", 1'790'000'000, "[A] ne répond plus"};
+  ASSERT_TRUE(registry_->record_sent_mail(failing, {true, 1'790'000'000, "failing"}).ok());
+  const SentMail other{"p-2", "uids-changed", "b@example.org", 1'790'000'500, "[A] UID"};
+  ASSERT_TRUE(registry_->record_sent_mail(other, {false, 1'790'000'500, "uids-changed"}).ok());
+  auto state = registry_->alert_state("p-1");
+  ASSERT_TRUE(state) << state.error();
+  EXPECT_TRUE(state->told_failing);
+  EXPECT_EQ(state->last_sent_at, 1'790'000'000);
+  EXPECT_EQ(state->last_kind, "failing");
+
+  ASSERT_TRUE(registry_->save_alert_state("p-1", {true, 1'789'900'000, "failing"}).ok());
+  EXPECT_EQ(registry_->alert_state("p-1")->last_sent_at, 1'789'900'000);
+
+  auto all = registry_->sent_mails("");
+  ASSERT_TRUE(all) << all.error();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].feed_id, "p-2");  // newest first
+  EXPECT_EQ((*all)[1].subject, "[A] ne répond plus");
+  EXPECT_EQ((*all)[1].recipient, "a@example.org");
+  EXPECT_EQ((*all)[1].sent_at, 1'790'000'000);
+  auto one = registry_->sent_mails("p-1");
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].kind, "failing");
+}
+
+TEST_F(RegistryTest, DeletingAFeedForgetsItsAlertStateButKeepsTheMailLog) {
+  add_partner_a();
+  ASSERT_TRUE(registry_->add_feed(feed_of("p-1", "partner-a", "https://a.example/1.ics")).ok());
+  ASSERT_TRUE(registry_
+                  ->record_sent_mail({"p-1", "failing", "a@example.org", 1'790'000'000, "s"},
+                                     {true, 1'790'000'000, "failing"})
+                  .ok());
+  ASSERT_TRUE(registry_->delete_feed("p-1").ok());
+  EXPECT_FALSE(registry_->alert_state("p-1")->told_failing);
+  EXPECT_EQ(registry_->sent_mails("p-1")->size(), 1u);
+}
+
 TEST(RegistrySchema, MigratesAVersionThreeDatabaseAndKeepsItsEventsPublic) {
   TempDir dir;
   const std::string file = (dir.path() / "v3.db").string();

@@ -939,6 +939,34 @@ TEST_F(SqliteStoreTest, RemovingAFeedRemovesItsVanishedEventsToo) {
   EXPECT_TRUE(store->occurrences(0, 4'000'000'000)->empty());
 }
 
+TEST_F(SqliteStoreTest, UpcomingUidsAreThoseOfTheFeedStillAheadAndNotVanished) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  Event past = simple_event("feed", "past");
+  past.start = utc_time(2026, 9, 1, 8, 0);
+  past.end = utc_time(2026, 9, 1, 9, 0);
+  // simple_event is on 2026-10-19, after kNow.
+  ASSERT_TRUE(store->replace_snapshot(
+      "feed",
+      vanishing_snapshot({past, simple_event("feed", "b"), simple_event("feed", "a"),
+                          simple_event("feed", "gone")},
+                         kNow),
+      status_of("feed", 4)));
+  ASSERT_TRUE(store->replace_snapshot("other", snapshot_of({simple_event("other", "x")}),
+                                      status_of("other", 1)));
+  auto upcoming = store->upcoming_uids("feed", kNow);
+  ASSERT_TRUE(upcoming) << upcoming.error();
+  EXPECT_EQ(*upcoming, (std::vector<std::string>{"a", "b", "gone"}));
+  // "gone" is dropped by the feed and kept as vanished: no longer what subscribers expect.
+  ASSERT_TRUE(store->replace_snapshot(
+      "feed",
+      vanishing_snapshot({past, simple_event("feed", "b"), simple_event("feed", "a")}, kNow),
+      status_of("feed", 3)));
+  EXPECT_EQ(*store->upcoming_uids("feed", kNow), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(store->upcoming_uids("feed", utc_time(2026, 10, 20, 0, 0).utc)->empty());
+  EXPECT_TRUE(store->upcoming_uids("unknown", kNow)->empty());
+}
+
 TEST_F(SqliteStoreTest, RefusesAVanishPolicyThatKeepsEventsWithoutTheCurrentTime) {
   auto store = open_store();
   ASSERT_TRUE(store);

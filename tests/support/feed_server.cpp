@@ -25,6 +25,12 @@ struct Handler : Poco::Net::HTTPRequestHandler {
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
     owner.count_request();
+    if (const int code = owner.status(); code != 200) {
+      response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(code));
+      response.setContentType("text/plain");
+      response.send() << "broken on purpose\n";
+      return;
+    }
     const FeedServer::Answer answer = owner.answer();
     response.set("ETag", answer.etag);
     if (request.get("If-None-Match", "") == answer.etag) {

@@ -1,7 +1,7 @@
 #pragma once
 // A partner's web server for tests: serves one feed body on 127.0.0.1 (a free port) with an ETag
-// derived from the body, answering 304 to a matching If-None-Match. The body can be changed
-// while it runs, as a partner editing its calendar.
+// derived from the body, answering 304 to a matching If-None-Match. The body (or the status, for
+// a broken server) can be changed while it runs, as a partner editing its calendar.
 
 #include <atomic>
 #include <memory>
@@ -25,6 +25,9 @@ class FeedServer {
   std::string url() const;  // http://127.0.0.1:PORT/agenda.ics
   int requests() const { return requests_; }
   void set_body(std::string body);
+  // Any other code than 200: answers it (with a short text body, no ETag) until set back.
+  void set_status(int code) { status_ = code; }
+  int status() const { return status_; }
 
   // For the handler.
   struct Answer {
@@ -40,6 +43,7 @@ class FeedServer {
   std::string body_;
   std::string content_type_;
   std::atomic<int> requests_{0};
+  std::atomic<int> status_{200};
   std::unique_ptr<Poco::Net::ServerSocket> socket_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
