@@ -2,6 +2,7 @@
 
 #include <iomanip>
 #include <iostream>
+#include <set>
 
 #include "app/refresh.h"
 #include "core/civil_time.h"
@@ -144,7 +145,18 @@ bool add_registered_feeds(Settings& settings, store::Registry& registry) {
     std::cerr << "concerto: registered feeds: " << feeds.error() << "\n";
     return false;
   }
+  // A disabled partner's feeds are not fetched (and their events are not public).
+  std::set<std::string> disabled;
+  if (auto partners = registry.partners()) {
+    for (const core::Partner& partner : *partners) {
+      if (partner.disabled) disabled.insert(partner.id);
+    }
+  }
   for (core::RegisteredFeed& feed : *feeds) {
+    if (disabled.count(feed.partner_id) != 0) {
+      settings.skipped_feed_ids.push_back(feed.config.id);  // kept for when it is enabled again
+      continue;
+    }
     const bool taken =
         std::any_of(settings.feeds.begin(), settings.feeds.end(),
                     [&](const core::FeedConfig& f) { return f.id == feed.config.id; });

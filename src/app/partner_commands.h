@@ -19,8 +19,9 @@ int command_feeds(const Arguments& args);
 // Opens the registry of the settings' database (after open_store); errors go to stderr.
 std::unique_ptr<store::Registry> open_registry(const Settings& settings);
 // Adds the feeds partners registered to settings.feeds (they are fetched like the others; those
-// awaiting moderation stay out of the public agenda). An id that a feeds/*.ini also uses is
-// skipped with a message.
+// awaiting moderation stay out of the public agenda). A disabled partner's feeds are left out
+// (their ids go to settings.skipped_feed_ids: their stored events are kept, though hidden). An
+// id that a feeds/*.ini also uses is skipped with a message.
 bool add_registered_feeds(Settings& settings, store::Registry& registry);
 
 // The partner API's test fetch: fetches, reads and stores `feed` now (refresh_feed), and says

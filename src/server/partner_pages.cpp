@@ -377,7 +377,10 @@ render::PartnerPageView PartnerPages::page_view(Context& context) {
   view.admin = context.session->partner.admin;
   view.moderation = feeds_.options().moderation;
   view.csrf = context.session->csrf;
-  view.notices = sessions_.take_notices(context.session_id);
+  // A HEAD shows nothing: the notices wait for the page that shows them.
+  if (context.request.getMethod() != HTTPRequest::HTTP_HEAD) {
+    view.notices = sessions_.take_notices(context.session_id);
+  }
   view.zone = &zone_;
   view.now_utc = context.now;
   return view;

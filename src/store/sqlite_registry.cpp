@@ -126,6 +126,7 @@ class SqliteRegistry final : public Registry {
           bind(partner_id);
       if (update.execute() == 0)
         return refused(RegistryError::kNotFound, "no partner " + partner_id);
+      bump_generation(session_);  // a disabled partner's feeds leave the agenda, and come back
       return {};
     });
   }
@@ -138,6 +139,7 @@ class SqliteRegistry final : public Registry {
           bind(partner_id);
       if (update.execute() == 0)
         return refused(RegistryError::kNotFound, "no partner " + partner_id);
+      bump_generation(session_);  // a disabled partner's feeds leave the agenda, and come back
       return {};
     });
   }

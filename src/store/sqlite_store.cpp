@@ -31,6 +31,12 @@
 namespace concerto::store {
 namespace {
 
+// The registered feeds whose events are not public: awaiting moderation, deleted (tombstones),
+// or of a disabled partner.
+constexpr std::string_view kHiddenFeeds =
+    "SELECT feed_id FROM registered_feeds WHERE approved = 0 OR deleted = 1 OR partner_id IN "
+    "(SELECT partner_id FROM partners WHERE disabled = 1)";
+
 using core::Error;
 using core::EventTime;
 using detail::bump_generation;
@@ -436,8 +442,7 @@ std::vector<core::FeedStatus> read_statuses(Session& session, const std::string*
     select << " WHERE feed_id = ?", use(wanted);
   } else {
     // The list is public: feeds awaiting moderation or deleted are not in it.
-    select << " WHERE feed_id NOT IN (SELECT feed_id FROM registered_feeds "
-              "WHERE approved = 0 OR deleted = 1)";
+    select << " WHERE feed_id NOT IN (" + std::string(kHiddenFeeds) + ")";
   }
   select << " ORDER BY feed_id", into(feed_ids), into(last_fetches), into(last_successes),
       into(http_codes), into(errors), into(failures), into(event_counts), into(problem_counts),
@@ -613,8 +618,8 @@ class SqliteStore final : public Store {
           session_ << "SELECT feed_id, uid, recurrence_id, summary, description, location, url, "
                       "organizer, categories, status, start_time, end_time, rrule, rdates, "
                       "exdates, last_modified, sequence, source_line, vanished_at FROM events "
-                      "WHERE feed_id NOT IN (SELECT feed_id FROM registered_feeds "
-                      "WHERE approved = 0 OR deleted = 1) ORDER BY feed_id, uid, recurrence_key",
+                      "WHERE feed_id NOT IN (" +
+                          std::string(kHiddenFeeds) + ") ORDER BY feed_id, uid, recurrence_key",
               into(feed_ids), into(uids), into(recurrence_ids), into(summaries), into(descriptions),
               into(locations), into(urls), into(organizers), into(categories), into(statuses),
               into(starts), into(ends), into(rrules), into(rdates), into(exdates),
@@ -670,9 +675,9 @@ class SqliteStore final : public Store {
           session_ << "SELECT feed_id, uid, recurrence_id, start_time, end_time, from_override "
                       "FROM occurrences WHERE start_utc < ? "
                       "AND (end_utc > ? OR (end_utc = start_utc AND start_utc >= ?)) "
-                      "AND feed_id NOT IN (SELECT feed_id FROM registered_feeds "
-                      "WHERE approved = 0 OR deleted = 1) "
-                      "ORDER BY start_utc, end_utc, feed_id, uid, recurrence_key",
+                      "AND feed_id NOT IN (" +
+                          std::string(kHiddenFeeds) +
+                          ") ORDER BY start_utc, end_utc, feed_id, uid, recurrence_key",
               use(to), use(from), use(from), into(feed_ids), into(uids), into(recurrence_ids),
               into(starts), into(ends), into(from_overrides), now;
           std::vector<core::Occurrence> result(feed_ids.size());
