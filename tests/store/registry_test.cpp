@@ -578,6 +578,29 @@ TEST_F(RegistryTest, AFeedAwaitingApprovalStaysOutOfThePublicAgendaUntilApproved
   EXPECT_TRUE(registry_->approve_feed("p-held").ok());
 }
 
+TEST_F(RegistryTest, ADisabledPartnersFeedsLeaveThePublicAgendaAndComeBackWhenEnabled) {
+  add_partner_a();
+  ASSERT_TRUE(
+      registry_->add_feed(feed_of("p-a", "partner-a", "https://a.example/a.ics", true)).ok());
+  ASSERT_TRUE(store_->replace_snapshot("p-a", snapshot_of({simple_event("p-a", "a")}),
+                                       status_of("p-a", 1)));
+  ASSERT_TRUE(store_->replace_snapshot("local", snapshot_of({simple_event("local", "l")}),
+                                       status_of("local", 1)));
+  const std::int64_t before = generation();
+  ASSERT_TRUE(registry_->set_disabled("partner-a", true).ok());
+  EXPECT_GT(generation(), before);
+  EXPECT_EQ(event_ids(*store_->events()), (std::vector<std::string>{"local/l"}));
+  EXPECT_EQ(occurrence_ids(*store_->occurrences(0, 4'000'000'000)),
+            (std::vector<std::string>{"local/l"}));
+  auto statuses = store_->statuses();
+  ASSERT_TRUE(statuses) << statuses.error();
+  ASSERT_EQ(statuses->size(), 1u);
+  EXPECT_EQ(statuses->front().feed_id, "local");
+  // Kept, not deleted: enabling the partner again shows them at once.
+  ASSERT_TRUE(registry_->set_disabled("partner-a", false).ok());
+  EXPECT_EQ(event_ids(*store_->events()), (std::vector<std::string>{"local/l", "p-a/a"}));
+}
+
 TEST_F(RegistryTest, UpdateFeedWithdrawsAnApprovalButNeverGrantsOne) {
   add_partner_a();
   ASSERT_TRUE(
