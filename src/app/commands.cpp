@@ -316,9 +316,11 @@ int command_serve(const Arguments& args) {
   const std::string worker = current_executable();
   // Feed health mail to partners ([mail]); null when off.
   const std::unique_ptr<notify::Notifier> notifier = make_notifier(*settings, *registry);
-  options.partners.check_feed = [&settings, &store, &registry, &notifier,
-                                 worker](const core::FeedConfig& feed) {
-    return check_feed(feed, *settings, *store, worker, notifier.get(), registry.get());
+  // A partner's own test fetch (registering, changing, "read it now") sends no mail: they see
+  // its outcome on the spot, their own change of address is no news to them, and no HTTP thread
+  // waits on an SMTP server. The next scheduled refresh judges the feed (and says "recovered").
+  options.partners.check_feed = [&settings, &store, worker](const core::FeedConfig& feed) {
+    return check_feed(feed, *settings, *store, worker);
   };
   server::AgendaServer http(*store, options);
   if (auto started = http.start(); !started) {

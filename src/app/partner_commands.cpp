@@ -8,6 +8,7 @@
 #include "core/civil_time.h"
 #include "core/text.h"
 #include "core/token.h"
+#include "notify/mailer.h"
 
 namespace concerto::app {
 namespace {
@@ -44,9 +45,9 @@ int partners_add(const Arguments& args, store::Registry& registry) {
   }
   if (auto email = args.options.find("email"); email != args.options.end()) {
     partner.email = core::clean_line(email->second);
-    if (partner.email.find('@') == std::string::npos) {
-      std::cerr << "concerto partners add: --email " << partner.email
-                << " is not an e-mail address\n";
+    // The mailer's own rule: an address it would refuse at every send is refused now.
+    if (const std::string problem = notify::address_problem(partner.email); !problem.empty()) {
+      std::cerr << "concerto partners add: --email " << partner.email << ": " << problem << "\n";
       return 2;
     }
   }

@@ -189,12 +189,12 @@ std::string recovered_text(const FeedHealth& health, const Words& w) {
                     " from it. There is nothing else to do.");
 }
 
-std::string dropped_text(const FeedHealth& health, const SiteText& site, const Words& w) {
+std::string dropped_text(const store::PendingFinding& seen, const SiteText& site, const Words& w) {
   const std::int64_t days = site.vanished_keep_seconds / 86400;
-  std::string text = w.pick("À la lecture du ", "When we read it on ") + w.when(health.checked_at) +
+  std::string text = w.pick("À la lecture du ", "When we read it on ") + w.when(seen.seen_at) +
                      w.pick(", votre flux ne contenait plus que ", ", your feed held only ") +
-                     w.upcoming(health.upcoming_after) + w.pick(", contre ", ", against ") +
-                     std::to_string(health.upcoming_before) +
+                     w.upcoming(seen.upcoming_after) + w.pick(", contre ", ", against ") +
+                     std::to_string(seen.upcoming_before) +
                      w.pick(" à la lecture précédente.\n\n", " at the previous read.\n\n");
   text += w.pick(
       "Si c'est voulu (fin de saison, événements annulés), il n'y a rien à faire. Sinon, "
@@ -219,19 +219,19 @@ std::string dropped_text(const FeedHealth& health, const SiteText& site, const W
   return text;
 }
 
-std::string uids_text(const FeedHealth& health, const Words& w) {
-  const int gone = health.upcoming_before - health.upcoming_kept;
+std::string uids_text(const store::PendingFinding& seen, const Words& w) {
+  const int gone = seen.upcoming_before - seen.upcoming_kept;
   std::string text =
-      w.pick("À la lecture du ", "When we read it on ") + w.when(health.checked_at) + ", " +
-      w.pick(std::to_string(gone) + " de vos " + w.upcoming(health.upcoming_before) +
+      w.pick("À la lecture du ", "When we read it on ") + w.when(seen.seen_at) + ", " +
+      w.pick(std::to_string(gone) + " de vos " + w.upcoming(seen.upcoming_before) +
                  " n'étaient plus dans le flux sous leur identifiant (UID) habituel, alors qu'il "
                  "en compte toujours " +
-                 std::to_string(health.upcoming_after) +
+                 std::to_string(seen.upcoming_after) +
                  " : ils ont sans doute reçu de nouveaux identifiants.\n\n",
-             std::to_string(gone) + " of your " + w.upcoming(health.upcoming_before) +
+             std::to_string(gone) + " of your " + w.upcoming(seen.upcoming_before) +
                  " were no longer in the feed under their usual identifier (UID), while it still "
                  "holds " +
-                 std::to_string(health.upcoming_after) +
+                 std::to_string(seen.upcoming_after) +
                  ": they were probably given new identifiers.\n\n");
   text += w.pick(
       "Les personnes abonnées à l'agenda risquent de voir ces événements en double, ou de perdre "
@@ -245,6 +245,14 @@ std::string uids_text(const FeedHealth& health, const Words& w) {
       "again. If you can, keep the same UIDs from one export to the next; if the change is for "
       "good, there is nothing else to do.");
   return text;
+}
+
+// The figures of `finding` (a drop or UID change) in `decision`.
+store::PendingFinding figures(const AlertDecision& decision, Finding finding) {
+  for (const store::PendingFinding& seen : decision.churn) {
+    if (seen.kind == to_string(finding)) return seen;
+  }
+  return {};
 }
 
 }  // namespace
@@ -281,14 +289,41 @@ AlertDecision decide(const FeedHealth& health, const store::AlertState& state,
     decision.findings.push_back(Finding::kFailing);
   }
   if (!failed && state.told_failing) decision.findings.push_back(Finding::kRecovered);
+  // Drops and UID changes are measured once, against the previous snapshot: those found by an
+  // earlier refresh and not told yet come from the state. Past rules.pending_keep_seconds they
+  // are old news and dropped; a pending drop is dropped too once a snapshot holds at least half
+  // the upcoming events it had before the drop again (the events came back).
+  for (const store::PendingFinding& seen : state.pending) {
+    if (health.checked_at - seen.seen_at > rules.pending_keep_seconds) continue;
+    if (seen.kind == to_string(Finding::kEventsDropped)) {
+      if (health.result == FetchResult::kOk && health.compared &&
+          health.upcoming_after * 2 >= seen.upcoming_before) {
+        continue;
+      }
+    } else if (seen.kind != to_string(Finding::kUidsChanged)) {
+      continue;
+    }
+    decision.churn.push_back(seen);
+  }
   // Fewer than half the upcoming UIDs left: fewer than half the events too is a drop, else the
-  // events are there under new UIDs.
+  // events are there under new UIDs. It replaces a pending finding of its kind.
   if (health.result == FetchResult::kOk && health.compared &&
       health.upcoming_before >= rules.min_upcoming &&
       health.upcoming_kept * 2 < health.upcoming_before) {
-    decision.findings.push_back(health.upcoming_after * 2 < health.upcoming_before
-                                    ? Finding::kEventsDropped
-                                    : Finding::kUidsChanged);
+    const Finding found = health.upcoming_after * 2 < health.upcoming_before
+                              ? Finding::kEventsDropped
+                              : Finding::kUidsChanged;
+    const store::PendingFinding seen{std::string(to_string(found)), health.upcoming_before,
+                                     health.upcoming_kept, health.upcoming_after,
+                                     health.checked_at};
+    std::erase_if(decision.churn,
+                  [&](const store::PendingFinding& old) { return old.kind == seen.kind; });
+    decision.churn.push_back(seen);
+  }
+  for (Finding kind : {Finding::kEventsDropped, Finding::kUidsChanged}) {
+    for (const store::PendingFinding& seen : decision.churn) {
+      if (seen.kind == to_string(kind)) decision.findings.push_back(kind);
+    }
   }
   decision.held = !decision.findings.empty() && state.last_sent_at > 0 &&
                   health.checked_at - state.last_sent_at < rules.min_interval_seconds;
@@ -302,6 +337,14 @@ store::AlertState state_after_sending(const store::AlertState& state, const Aler
   if (has(decision, Finding::kRecovered)) next.told_failing = false;
   next.last_sent_at = sent_at;
   next.last_kind = decision.kind();
+  next.pending.clear();
+  return next;
+}
+
+store::AlertState state_after_holding(const store::AlertState& state,
+                                      const AlertDecision& decision) {
+  store::AlertState next = state;
+  next.pending = decision.churn;
   return next;
 }
 
@@ -337,10 +380,10 @@ Mail compose(const FeedHealth& health, const AlertDecision& decision, const Site
         body += recovered_text(health, w);
         break;
       case Finding::kEventsDropped:
-        body += dropped_text(health, site, w);
+        body += dropped_text(figures(decision, finding), site, w);
         break;
       case Finding::kUidsChanged:
-        body += uids_text(health, w);
+        body += uids_text(figures(decision, finding), w);
         break;
     }
     body += "\n\n";

@@ -41,6 +41,9 @@ struct AlertRules {
   int failures = 3;                           // consecutive failures before "failing"
   std::int64_t min_interval_seconds = 86400;  // at most one mail per feed in this time
   int min_upcoming = 5;  // churn and drops are judged on feeds with this many upcoming events
+  // A drop or UID change not told yet (held back, or its mail not sent) is told by the next mail
+  // this long after it was found; past that it is old news and forgotten.
+  std::int64_t pending_keep_seconds = 7 * 86400;
 };
 
 // What the mail's text needs to know about the site.
@@ -63,17 +66,25 @@ std::string_view to_string(Finding finding);
 struct AlertDecision {
   std::vector<Finding> findings;  // the news for the contact, most important first
   bool held = false;              // a mail about the feed went out less than min_interval ago
+  // The figures of each kEventsDropped and kUidsChanged of `findings` (found by this refresh or
+  // pending from an earlier one); what the state keeps as pending while they are not sent.
+  std::vector<store::PendingFinding> churn = {};
   bool should_send() const { return !findings.empty() && !held; }
   std::string kind() const;  // the findings joined by ',': "recovered,events-dropped"
 };
 
-// Nothing when the feed has no contact address.
+// Nothing when the feed has no contact address. Merges the state's pending findings (still
+// fresh) with this refresh's: the next mail says them all.
 AlertDecision decide(const FeedHealth& health, const store::AlertState& state,
                      const AlertRules& rules);
 
-// The state once the mail for `decision` went out at `sent_at`.
+// The state once the mail for `decision` went out at `sent_at`: nothing is pending any more.
 store::AlertState state_after_sending(const store::AlertState& state, const AlertDecision& decision,
                                       std::int64_t sent_at);
+// The state when the mail for `decision` did not go out (held back, not sent): its drops and UID
+// changes stay pending for the next one.
+store::AlertState state_after_holding(const store::AlertState& state,
+                                      const AlertDecision& decision);
 
 // One mail about every finding of `decision` (which has at least one), in site.language.
 Mail compose(const FeedHealth& health, const AlertDecision& decision, const SiteText& site);

@@ -1,6 +1,8 @@
 #pragma once
-// After each refresh: decides (feed_alerts.h) whether a feed's contact gets mail, sends it
-// (mailer.h) and records it in the registry. Thread-safe: one feed's mail at a time. Logs what
+// After each refresh: decides (feed_alerts.h) whether a feed's contact gets mail, claims the
+// feed's one-a-day slot in the registry (so that two processes never both send it), sends it
+// (mailer.h) and records it; news not sent stays pending in the registry for the next mail.
+// Thread-safe: one feed's mail at a time. Logs what
 // it sent, held back or failed to send on `log` (stderr by default); never throws.
 
 #include <iosfwd>
@@ -35,6 +37,8 @@ class Notifier {
 
  private:
   NotifyReport handle(const FeedHealth& health, bool& unreachable);
+  void keep_pending(const FeedHealth& health, const store::AlertState& state,
+                    const AlertDecision& decision);
 
   const MailSettings mail_;
   const AlertRules rules_;

@@ -213,6 +213,8 @@ FeedOutcome PartnerFeeds::update(const core::Partner& caller, core::RegisteredFe
   if (auto cleaned = clean_fields(fields, /*creating=*/false, false); !cleaned) {
     return failure(400, cleaned.error());
   }
+  const core::RegisteredFeed before = feed;
+  const bool approved_before = feed.approved;
   const bool new_url = fields.url && *fields.url != feed.config.url;
   // What changes how the feed is read is read again (its events carry the default category).
   const bool reread = new_url || (fields.format && *fields.format != feed.config.format) ||
@@ -233,7 +235,17 @@ FeedOutcome PartnerFeeds::update(const core::Partner& caller, core::RegisteredFe
   // turned away, 429) leaves the feed, its approval included, as it was.
   FeedOutcome outcome;
   if (reread) {
+    // Under moderation a new address is held before it is read: what it serves is stored by the
+    // check and must not be public, even for the moment until the change is saved.
+    const bool hold = new_url && !feed.approved && approved_before;
+    if (hold) {
+      core::RegisteredFeed held = before;
+      held.approved = false;
+      if (FeedOutcome saved = save(held); !saved.ok()) return saved;
+    }
     outcome = run_check(feed, /*unconditional=*/true, /*once_a_minute=*/false);
+    const bool refused = !outcome.ok() || outcome.check->refused;
+    if (refused && hold) (void)registry_->approve_feed(feed.config.id);  // as it was
     if (!outcome.ok()) return outcome;
     if (outcome.check->refused) return failure(422, outcome.check->error);
   }
@@ -306,10 +318,17 @@ FeedOutcome PartnerFeeds::run_check(const core::RegisteredFeed& feed, bool uncon
       (void)store_.record_status(fresh);
     }
   }
+  // The partner's slot is given back however the check ends (an exception included).
+  struct Release {
+    PartnerFeeds& feeds;
+    const std::string& partner;
+    ~Release() {
+      const std::lock_guard lock(feeds.writes_);
+      feeds.checking_.erase(partner);
+    }
+  } release{*this, feed.partner_id};
   FeedOutcome outcome;
   outcome.check = options_.check_feed(feed.config);
-  const std::lock_guard lock(writes_);
-  checking_.erase(feed.partner_id);
   return outcome;
 }
 

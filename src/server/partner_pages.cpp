@@ -155,7 +155,8 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
   if (!reading) {
     // A form from another site is refused, whatever it carries.
     const std::string origin = request.get("Origin", "");
-    if (!origin.empty() && origin != "null") {
+    // "null" (a sandboxed or data: document) is no origin of ours either.
+    if (!origin.empty()) {
       const std::string ours = origin_of(context.pages.site().base_url);
       const std::string host = core::ascii_lower(request.get("Host", ""));
       const std::string given = core::ascii_lower(origin);
@@ -208,7 +209,14 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
   // The account as it is now: a partner disabled since signing in is signed out.
   if (FeedOutcome current =
           feeds_.authenticate_hash(context.session->token_hash, context.session->partner);
-      !current.ok()) {
+      !current.ok() && current.status != 401) {
+    // The registry could not be read (busy): the session stays, the page says so.
+    return error_page(context, current.status,
+                      context.say("Le registre des partenaires est illisible pour l’instant ; "
+                                  "réessayez dans un moment.",
+                                  "The partner registry cannot be read just now; try again in a "
+                                  "moment."));
+  } else if (!current.ok()) {
     sessions_.close(context.session_id);
     context.session.reset();
     context.set_cookies.push_back(context.cookie(kSessionCookie, "", 0));
@@ -271,6 +279,13 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
     rest = rest.substr(0, slash);
   }
   FeedOutcome found = feeds_.find(context.session->partner, rest);
+  if (found.status >= 500) {
+    return error_page(context, found.status,
+                      context.say("Le registre des partenaires est illisible pour l’instant ; "
+                                  "réessayez dans un moment.",
+                                  "The partner registry cannot be read just now; try again in a "
+                                  "moment."));
+  }
   if (!found.ok() ||
       (!action.empty() && action != "refresh" && action != "delete" && action != "approve")) {
     return error_page(context, found.status == 403 ? 403 : 404,

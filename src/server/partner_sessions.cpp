@@ -1,6 +1,7 @@
 #include "server/partner_sessions.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "core/token.h"
 
@@ -13,6 +14,19 @@ std::string PartnerSessions::open(const core::Partner& partner, const std::strin
   if (!id || !csrf) return {};
   const std::lock_guard lock(mutex_);
   expire(now);
+  // A partner's own sessions make room for a new one first: signing in again and again never
+  // signs anyone else out.
+  std::vector<std::map<std::string, PartnerSession, std::less<>>::iterator> own;
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    if (it->second.partner.id == partner.id) own.push_back(it);
+  }
+  while (own.size() >= kMaxSessionsPerPartner) {
+    auto oldest = std::min_element(own.begin(), own.end(), [](const auto& a, const auto& b) {
+      return a->second.last_seen < b->second.last_seen;
+    });
+    sessions_.erase(*oldest);
+    own.erase(oldest);
+  }
   while (sessions_.size() >= kMaxSessions) {
     auto oldest = std::min_element(
         sessions_.begin(), sessions_.end(),

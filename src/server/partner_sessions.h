@@ -21,7 +21,8 @@ namespace concerto::server {
 
 inline constexpr std::int64_t kSessionIdleSeconds = 2 * 3600;
 inline constexpr std::int64_t kSessionLifetimeSeconds = 12 * 3600;
-inline constexpr std::size_t kMaxSessions = 10000;  // the oldest go first beyond
+inline constexpr std::size_t kMaxSessions = 10000;         // the oldest go first beyond
+inline constexpr std::size_t kMaxSessionsPerPartner = 10;  // the partner's oldest goes first
 
 using Notice = render::PartnerNotice;
 

@@ -136,13 +136,16 @@ CREATE TABLE registered_feeds (
 CREATE INDEX registered_feeds_by_partner ON registered_feeds (partner_id);
 )sql",
     // 5: feed health mail to partners: what each feed's partner was last told (told_failing until
-    // the recovery mail went), and a log of every mail sent, for administrators.
+    // the recovery mail went), the drops and UID changes not told yet (`pending`:
+    // "<kind> <before> <kept> <after> <seen_at>;" each), and a log of every mail sent, for
+    // administrators.
     R"sql(
 CREATE TABLE feed_alerts (
   feed_id TEXT PRIMARY KEY NOT NULL,
   told_failing INTEGER NOT NULL DEFAULT 0,
   last_sent_at INTEGER NOT NULL DEFAULT 0,
-  last_kind TEXT NOT NULL DEFAULT ''
+  last_kind TEXT NOT NULL DEFAULT '',
+  pending TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 CREATE TABLE sent_mails (
   feed_id TEXT NOT NULL,

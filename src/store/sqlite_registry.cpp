@@ -3,6 +3,7 @@
 #include <Poco/Exception.h>
 
 #include <mutex>
+#include <sstream>
 #include <utility>
 
 #include "core/civil_time.h"
@@ -32,6 +33,32 @@ constexpr const char* kFeedColumns =
     "f.refresh_seconds, f.approved, f.created_at, f.updated_at, p.name, "
     "CASE WHEN p.disabled = 0 THEN p.email ELSE '' END FROM registered_feeds f "
     "JOIN partners p ON p.partner_id = f.partner_id ";
+
+// feed_alerts.pending: "<kind> <before> <kept> <after> <seen_at>;" for each finding.
+std::string encode_pending(const std::vector<PendingFinding>& pending) {
+  std::string text;
+  for (const PendingFinding& f : pending) {
+    text += f.kind + ' ' + std::to_string(f.upcoming_before) + ' ' +
+            std::to_string(f.upcoming_kept) + ' ' + std::to_string(f.upcoming_after) + ' ' +
+            std::to_string(f.seen_at) + ';';
+  }
+  return text;
+}
+
+// What cannot be read is left out: at worst a finding is not told.
+std::vector<PendingFinding> decode_pending(const std::string& text) {
+  std::vector<PendingFinding> pending;
+  std::istringstream items(text);
+  std::string item;
+  while (std::getline(items, item, ';')) {
+    std::istringstream fields(item);
+    PendingFinding f;
+    if (fields >> f.kind >> f.upcoming_before >> f.upcoming_kept >> f.upcoming_after >> f.seen_at) {
+      pending.push_back(std::move(f));
+    }
+  }
+  return pending;
+}
 
 std::vector<core::Partner> read_partners(Session& session, const std::string& where,
                                          const std::string& value) {
@@ -232,12 +259,14 @@ class SqliteRegistry final : public Registry {
     return read<AlertState>("reading the mail state of feed " + feed_id, [&] {
       std::vector<int> told;
       std::vector<std::int64_t> sent;
-      std::vector<std::string> kinds;
-      session_ << "SELECT told_failing, last_sent_at, last_kind FROM feed_alerts "
+      std::vector<std::string> kinds, pending;
+      session_ << "SELECT told_failing, last_sent_at, last_kind, pending FROM feed_alerts "
                   "WHERE feed_id = ?",
-          bind(feed_id), into(told), into(sent), into(kinds), now;
+          bind(feed_id), into(told), into(sent), into(kinds), into(pending), now;
       AlertState state;
-      if (!told.empty()) state = AlertState{told[0] != 0, sent[0], std::move(kinds[0])};
+      if (!told.empty()) {
+        state = AlertState{told[0] != 0, sent[0], std::move(kinds[0]), decode_pending(pending[0])};
+      }
       return state;
     });
   }
@@ -247,6 +276,39 @@ class SqliteRegistry final : public Registry {
       write_alert_state(feed_id, state);
       return {};
     });
+  }
+
+  RegistryStatus save_pending_findings(const std::string& feed_id,
+                                       const std::vector<PendingFinding>& pending) override {
+    return write("saving the pending mail news of feed " + feed_id, [&]() -> RegistryStatus {
+      const std::string text = encode_pending(pending);
+      session_ << "INSERT INTO feed_alerts (feed_id, pending) VALUES (?, ?) "
+                  "ON CONFLICT (feed_id) DO UPDATE SET pending = excluded.pending",
+          bind(feed_id), bind(text), now;
+      return {};
+    });
+  }
+
+  core::Result<bool> claim_alert_slot(const std::string& feed_id,
+                                      std::int64_t expected_last_sent_at,
+                                      std::int64_t now_utc) override {
+    bool claimed = false;
+    // One BEGIN IMMEDIATE transaction: of two processes expecting the same value, the second
+    // finds it changed.
+    const RegistryStatus status =
+        write("claiming the mail slot of feed " + feed_id, [&]() -> RegistryStatus {
+          session_ << "INSERT INTO feed_alerts (feed_id) VALUES (?) ON CONFLICT (feed_id) DO "
+                      "NOTHING",
+              bind(feed_id), now;
+          Statement update(session_);
+          update << "UPDATE feed_alerts SET last_sent_at = ? WHERE feed_id = ? AND "
+                    "last_sent_at = ?",
+              bind(now_utc), bind(feed_id), bind(expected_last_sent_at);
+          claimed = update.execute() == 1;
+          return {};
+        });
+    if (!status.ok()) return Error{status.message};
+    return claimed;
   }
 
   RegistryStatus record_sent_mail(const SentMail& mail, const AlertState& state) override {
@@ -282,11 +344,13 @@ class SqliteRegistry final : public Registry {
  private:
   void write_alert_state(const std::string& feed_id, const AlertState& state) {
     int told = state.told_failing ? 1 : 0;
-    session_ << "INSERT INTO feed_alerts (feed_id, told_failing, last_sent_at, last_kind) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (feed_id) DO UPDATE SET "
+    const std::string pending = encode_pending(state.pending);
+    session_ << "INSERT INTO feed_alerts (feed_id, told_failing, last_sent_at, last_kind, "
+                "pending) VALUES (?, ?, ?, ?, ?) ON CONFLICT (feed_id) DO UPDATE SET "
                 "told_failing = excluded.told_failing, last_sent_at = excluded.last_sent_at, "
-                "last_kind = excluded.last_kind",
-        bind(feed_id), bind(told), bind(state.last_sent_at), bind(state.last_kind), now;
+                "last_kind = excluded.last_kind, pending = excluded.pending",
+        bind(feed_id), bind(told), bind(state.last_sent_at), bind(state.last_kind), bind(pending),
+        now;
   }
 
   template <class T>

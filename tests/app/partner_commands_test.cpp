@@ -289,6 +289,9 @@ TEST_F(PartnerCommands, UsageErrorsExitTwoAndAddNobody) {
       {"partners", "add", "   "},
       {"partners", "add", "A", "B"},
       {"partners", "add", "A", "--email", "not-an-address"},
+      // Addresses the mailer would refuse at every send.
+      {"partners", "add", "A", "--email", "Jean <jean@example.org>"},
+      {"partners", "add", "A", "--email", "a@example.org, b@example.org"},
       {"partners", "add", "A", "--bogus", "1"},
       {"partners", "rotate"},
       {"partners", "disable"},

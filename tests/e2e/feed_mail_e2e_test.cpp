@@ -215,6 +215,42 @@ TEST_F(FeedMail, ARegisteredFeedsPartnerHearsOfNewUidsAndOfEventsThatWent) {
   EXPECT_EQ(sink_.received().size(), 2u);
 }
 
+TEST_F(FeedMail, NewUidsFoundWhileTheLimitHoldsTheRecoveryBackAreToldWithIt) {
+  FeedServer partner(calendar("v1", 6));
+  add_feed_file("maison", partner, "contact@maison.test");
+  fetch();
+  partner.set_status(500);
+  fetch();
+  fetch();
+  fetch();
+  ASSERT_EQ(sink_.received().size(), 1u);  // failing
+
+  partner.set_status(200);
+  partner.set_body(calendar("v2", 6));  // works again, every event under a new UID
+  const CommandResult back = fetch();
+  EXPECT_EQ(sink_.received().size(), 1u);
+  EXPECT_THAT(back.err, HasSubstr("mail about feed maison (recovered,uids-changed) held back"));
+  fetch();  // compares the new snapshot with itself: nothing new, but nothing forgotten
+  EXPECT_EQ(sink_.received().size(), 1u);
+
+  age_last_mail("maison");
+  fetch();
+  const auto mails = sink_.received();
+  ASSERT_EQ(mails.size(), 2u);
+  EXPECT_EQ(mails[1].subject(),
+            "[Agenda test] Votre flux \u00ab\u00a0Feed maison\u00a0\u00bb fonctionne de nouveau "
+            "et a changé les identifiants de ses événements");
+  EXPECT_THAT(mails[1].body(), HasSubstr("se lit de nouveau correctement"));
+  EXPECT_THAT(mails[1].body(), HasSubstr("6 de vos 6 événements à venir"));
+  age_last_mail("maison");
+  fetch();  // told: nothing pending any more
+  EXPECT_EQ(sink_.received().size(), 2u);
+  auto registry = this->registry();
+  ASSERT_TRUE(registry);
+  EXPECT_TRUE(registry->alert_state("maison")->pending.empty());
+  EXPECT_EQ((*registry->sent_mails("maison"))[0].kind, "recovered,uids-changed");
+}
+
 TEST_F(FeedMail, TheServersScheduledRefreshMailsToo) {
   FeedServer partner(calendar("serve", 6));
   partner.set_status(503);

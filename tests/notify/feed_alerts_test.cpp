@@ -142,6 +142,81 @@ TEST(FeedAlerts, NewsHeldByTheLimitGoesOutLaterWhenStillTrue) {
   EXPECT_TRUE(decide(back, state, {}).should_send());
 }
 
+TEST(FeedAlerts, AUidChangeHeldByTheLimitIsToldWithTheNextMail) {
+  // T: "failing" sent. T+3h: the feed works again under all-new UIDs: held. T+24h: the mail
+  // says both, though this refresh compares the new snapshot with itself.
+  const store::AlertState told = told_failing_at(kNow);
+  FeedHealth back = ok_snapshot(8, 0, 8);
+  back.checked_at = kNow + 3 * 3600;
+  const AlertDecision held = decide(back, told, {});
+  ASSERT_THAT(held.findings, ElementsAre(Finding::kRecovered, Finding::kUidsChanged));
+  ASSERT_TRUE(held.held);
+  const store::AlertState kept = state_after_holding(told, held);
+  ASSERT_EQ(kept.pending.size(), 1u);
+  EXPECT_EQ(kept.pending[0], (store::PendingFinding{"uids-changed", 8, 0, 8, kNow + 3 * 3600}));
+  EXPECT_TRUE(kept.told_failing);
+  EXPECT_EQ(kept.last_sent_at, kNow);
+
+  FeedHealth later = ok_snapshot(8, 8, 8);
+  later.checked_at = kNow + kDay;
+  const AlertDecision decision = decide(later, kept, {});
+  ASSERT_TRUE(decision.should_send());
+  EXPECT_THAT(decision.findings, ElementsAre(Finding::kRecovered, Finding::kUidsChanged));
+  EXPECT_EQ(decision.kind(), "recovered,uids-changed");
+  const Mail mail = compose(later, decision, site());
+  EXPECT_THAT(mail.subject,
+              HasSubstr("fonctionne de nouveau et a changé les identifiants de ses événements"));
+  EXPECT_THAT(mail.body, HasSubstr("se lit de nouveau correctement (le 16/01/2027"));
+  // T+3h, 12:00 in Paris: when the change was seen, not when the mail goes.
+  EXPECT_THAT(mail.body, HasSubstr("À la lecture du 15/01/2027 à 12:00 (Europe/Paris), 8 de vos 8 "
+                                   "événements à venir"));
+  const store::AlertState sent = state_after_sending(kept, decision, kNow + kDay);
+  EXPECT_THAT(sent.pending, IsEmpty());
+  EXPECT_FALSE(sent.told_failing);
+  EXPECT_THAT(decide(later, sent, {}).findings, IsEmpty());
+}
+
+TEST(FeedAlerts, PendingNewsJoinsTheNewsOfALaterRefresh) {
+  // A drop held back; two days later the feed fails: one mail says both.
+  store::AlertState state{false, kNow, "uids-changed"};
+  FeedHealth drop = ok_snapshot(10, 2, 2);
+  drop.checked_at = kNow + 3600;
+  state = state_after_holding(state, decide(drop, state, {}));
+  ASSERT_EQ(state.pending.size(), 1u);
+  FeedHealth failing = failed(3);
+  failing.checked_at = kNow + 2 * kDay;
+  const AlertDecision decision = decide(failing, state, {});
+  EXPECT_TRUE(decision.should_send());
+  EXPECT_THAT(decision.findings, ElementsAre(Finding::kFailing, Finding::kEventsDropped));
+  EXPECT_THAT(compose(failing, decision, site()).body,
+              HasSubstr("ne contenait plus que 2 événements à venir, contre 10"));
+  // A UID change found while the drop is pending: both stay pending, one of each kind.
+  FeedHealth churn = ok_snapshot(6, 0, 4);  // 4 upcoming: not the 10 of before the drop
+  churn.checked_at = kNow + 7200;
+  const AlertDecision both = decide(churn, state, {});
+  EXPECT_TRUE(both.held);
+  EXPECT_THAT(both.findings, ElementsAre(Finding::kEventsDropped, Finding::kUidsChanged));
+  EXPECT_EQ(state_after_holding(state, both).pending.size(), 2u);
+}
+
+TEST(FeedAlerts, PendingNewsGoesStaleAfterAWeekOrWhenTheEventsCameBack) {
+  store::AlertState state;
+  state.last_sent_at = kNow;
+  state.pending = {{"uids-changed", 8, 0, 8, kNow}, {"events-dropped", 10, 2, 2, kNow}};
+  FeedHealth quiet = ok_snapshot(2, 2, 2);
+  quiet.checked_at = kNow + 7 * kDay - 60;
+  EXPECT_THAT(decide(quiet, state, {}).findings,
+              ElementsAre(Finding::kEventsDropped, Finding::kUidsChanged));
+  quiet.checked_at = kNow + 7 * kDay + 60;
+  const AlertDecision stale = decide(quiet, state, {});
+  EXPECT_THAT(stale.findings, IsEmpty());
+  EXPECT_THAT(state_after_holding(state, stale).pending, IsEmpty());
+  // The events are back (at least half of those before the drop): the drop is no news.
+  FeedHealth back = ok_snapshot(2, 2, 5);
+  back.checked_at = kNow + kDay;
+  EXPECT_THAT(decide(back, state, {}).findings, ElementsAre(Finding::kUidsChanged));
+}
+
 struct ChurnCase {
   int before, kept, after;
   std::vector<Finding> expected;

@@ -912,7 +912,7 @@ TEST_F(PartnerPagesFormsTest, EveryFormFromAnotherOriginIs403EvenWithTheRightCsr
   for (const Form& form : forms()) {
     for (const std::string& from :
          std::vector<std::string>{std::string(kEvil), std::string("http://127.0.0.1"),
-                                  origin(moderator_) + ".evil.example",
+                                  origin(moderator_) + ".evil.example", std::string("null"),
                                   "http://127.0.0.1:" + std::to_string(moderator_.port + 1)}) {
       const testing::Response reply =
           post_form(moderator_, form.path, form.fields, {{"Origin", from}});

@@ -694,6 +694,55 @@ TEST_F(RegistryTest, KeepsEachFeedsAlertStateAndLogsTheMailsSent) {
   EXPECT_EQ((*one)[0].kind, "failing");
 }
 
+TEST_F(RegistryTest, KeepsTheFindingsNotToldYetUntilAMailClearsThem) {
+  const std::vector<PendingFinding> pending = {{"uids-changed", 8, 0, 8, 1'790'010'800},
+                                               {"events-dropped", 10, 2, 2, 1'790'020'000}};
+  ASSERT_TRUE(registry_->save_pending_findings("p-1", pending).ok());  // no row yet
+  auto state = registry_->alert_state("p-1");
+  ASSERT_TRUE(state) << state.error();
+  EXPECT_EQ(state->pending, pending);
+  EXPECT_EQ(state->last_sent_at, 0);
+
+  ASSERT_TRUE(registry_
+                  ->record_sent_mail({"p-1", "failing", "a@example.org", 1'790'000'000, "s"},
+                                     {true, 1'790'000'000, "failing"})
+                  .ok());
+  ASSERT_TRUE(registry_->save_pending_findings("p-1", {pending[0]}).ok());
+  state = registry_->alert_state("p-1");
+  EXPECT_TRUE(state->told_failing);  // the rest of the state stays
+  EXPECT_EQ(state->last_sent_at, 1'790'000'000);
+  EXPECT_EQ(state->pending, std::vector<PendingFinding>{pending[0]});
+  AlertState told = *state;
+  told.pending.clear();
+  ASSERT_TRUE(
+      registry_
+          ->record_sent_mail({"p-1", "uids-changed", "a@example.org", 1'790'090'000, "s"}, told)
+          .ok());
+  EXPECT_TRUE(registry_->alert_state("p-1")->pending.empty());
+}
+
+TEST_F(RegistryTest, OfTwoClaimsOfTheMailSlotExpectingTheSameValueOnlyOneWins) {
+  // Two processes (two connections) read last_sent_at = 0 and both want to mail.
+  auto other = Registry::open(db_path());
+  ASSERT_TRUE(other) << other.error();
+  auto first = registry_->claim_alert_slot("p-1", 0, 1'790'000'000);  // inserts the row
+  ASSERT_TRUE(first) << first.error();
+  EXPECT_TRUE(*first);
+  auto second = (*other)->claim_alert_slot("p-1", 0, 1'790'000'005);
+  ASSERT_TRUE(second) << second.error();
+  EXPECT_FALSE(*second);
+  EXPECT_EQ(registry_->alert_state("p-1")->last_sent_at, 1'790'000'000);
+
+  // The winner's send failed: it gives the slot back, and the next claim wins.
+  auto released = registry_->claim_alert_slot("p-1", 1'790'000'000, 0);
+  ASSERT_TRUE(released) << released.error();
+  EXPECT_TRUE(*released);
+  EXPECT_EQ((*other)->alert_state("p-1")->last_sent_at, 0);
+  EXPECT_TRUE(*(*other)->claim_alert_slot("p-1", 0, 1'790'000'010));
+  EXPECT_FALSE(*registry_->claim_alert_slot("p-1", 0, 1'790'000'020));
+  EXPECT_FALSE((*other)->alert_state("p-1")->told_failing);
+}
+
 TEST_F(RegistryTest, DeletingAFeedForgetsItsAlertStateButKeepsTheMailLog) {
   add_partner_a();
   ASSERT_TRUE(registry_->add_feed(feed_of("p-1", "partner-a", "https://a.example/1.ics")).ok());
