@@ -157,6 +157,10 @@ class Refresher {
       status.event_count = previous_count;
       return fail("cannot store the events: " + stored.error());
     }
+    // What is wrong in what was just stored, for its partner (the pages and the API show it).
+    if (auto saved = store_.save_problems(feed.id, outcome.problems); !saved) {
+      std::cerr << "concerto: feed " << feed.id << ": " << saved.error() << std::endl;
+    }
     if (upcoming_before) {
       if (auto after = store_.upcoming_uids(feed.id, status.last_fetch); after) {
         result.compared = true;

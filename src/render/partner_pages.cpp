@@ -103,6 +103,13 @@ constexpr std::array kLabels{
     Label{"health_warnings", "lu, avec des problèmes", "read, with problems"},
     Label{"health_failing", "en échec", "failing"},
     Label{"health_empty", "lu, mais sans aucun événement", "read, but without any event"},
+    Label{"problems_title", "Problèmes de la dernière lecture", "Problems of the last read"},
+    Label{"problems_intro",
+          "Les événements marqués « erreur » n’ont pas pu être repris ; les autres l’ont été, "
+          "en partie corrigés.",
+          "Events marked “error” could not be taken; the others were, partly repaired."},
+    Label{"severity_error", "erreur", "error"},
+    Label{"severity_warning", "avertissement", "warning"},
 };
 
 const char* word(Language language, std::string_view key) {
@@ -210,6 +217,23 @@ TemplateData feed_data(const PartnerPageView& view, Language language,
     next.push_back(preview_data(view, language, preview));
   }
   data.set("has_next", !shown.next.empty());
+  TemplateData problems(TemplateData::type::list);
+  for (const core::Problem& problem : shown.problems) {
+    TemplateData item;
+    item.set("error", problem.severity == core::Severity::kError);
+    item.set("severity",
+             word(language, problem.severity == core::Severity::kError ? "severity_error"
+                                                                       : "severity_warning"));
+    set_text(item, "where",
+             problem.line <= 0  ? std::string()
+             : french(language) ? "ligne " + std::to_string(problem.line) + "\u00a0:"
+                                : "line " + std::to_string(problem.line) + ":");
+    set_text(item, "uid", problem.uid);
+    item.set("message", problem.message);
+    problems.push_back(item);
+  }
+  data.set("has_problems", !shown.problems.empty());
+  detail::put(data, "problems", std::move(problems));
   detail::put(data, "next", std::move(next));
   const std::string events =
       plural(language, status.event_count, "événement", "événements", "event", "events");

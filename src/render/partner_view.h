@@ -8,6 +8,7 @@
 
 #include "core/feed.h"
 #include "core/partner.h"
+#include "core/problem.h"
 #include "core/time_zone.h"
 #include "store/store.h"
 
@@ -25,6 +26,7 @@ struct PartnerFeedView {
   core::RegisteredFeed feed;
   core::FeedStatus status;
   std::vector<store::PreviewOccurrence> next;  // its next events, public or not
+  core::Problems problems;                     // of its last good read (the feed page)
   std::int64_t refresh_wait = 0;               // seconds before "refresh" may be used again
 };
 

@@ -272,7 +272,21 @@ JsonReply PartnerApi::status(const core::RegisteredFeed& feed) {
   reply.body += ",\"consecutive_failures\":" + std::to_string(s.consecutive_failures);
   reply.body += ",\"event_count\":" + std::to_string(s.event_count);
   reply.body += ",\"problem_count\":" + std::to_string(s.problem_count);
-  reply.body += ",\"next_fetch\":" + iso_or_null(s.next_fetch) + "}";
+  reply.body += ",\"next_fetch\":" + iso_or_null(s.next_fetch);
+  // The problems of the last good read, by line (at most store::kMaxStoredProblems).
+  reply.body += ",\"problems\":[";
+  if (auto problems = feeds_.problems(feed)) {
+    for (std::size_t i = 0; i < problems->size(); ++i) {
+      const core::Problem& problem = (*problems)[i];
+      if (i > 0) reply.body += ",";
+      reply.body += "{\"line\":" + std::to_string(problem.line) + ",\"severity\":" +
+                    (problem.severity == core::Severity::kError ? "\"error\"" : "\"warning\"") +
+                    ",\"message\":" + render::json_string(core::describe(problem)) + "}";
+    }
+  } else {
+    log_line("concerto serve: partner API: " + problems.error());
+  }
+  reply.body += "]}";
   return reply;
 }
 

@@ -9,7 +9,8 @@
 //   PATCH  /api/feeds/<id>           {url?, name?, format?, category?, timezone?}
 //   DELETE /api/feeds/<id>           -> 204; its events go too
 //   POST   /api/feeds/<id>/refresh   fetch it now (once a minute per feed) -> the check
-//   GET    /api/feeds/<id>/status    last fetch, HTTP code, error, events, last success, next
+//   GET    /api/feeds/<id>/status    last fetch, HTTP code, error, events, last success, next,
+//                                    the last good read's problems by line
 //   POST   /api/feeds/<id>/approve   admin only: its events become public (moderation)
 //
 // A registration's URL goes through the fetch policy (http(s) only, no credentials, no internal

@@ -115,6 +115,10 @@ class PartnerFeeds {
                                                               std::int64_t from_utc, int limit) {
     return store_.feed_preview(feed.config.id, from_utc, limit);
   }
+  // The problems of the feed's last good read, by line.
+  core::Result<core::Problems> problems(const core::RegisteredFeed& feed) {
+    return store_.problems(feed.config.id);
+  }
   // Seconds before refresh() of this feed is allowed again (0: now).
   std::int64_t refresh_wait(const std::string& feed_id);
 

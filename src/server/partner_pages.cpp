@@ -430,6 +430,7 @@ PartnerPages::Reply PartnerPages::feed_page(Context& context, const core::Regist
                                             std::string_view form_error) {
   render::PartnerPageView view = page_view(context);
   view.feeds.push_back(feed_view(feed, kPreviewOnFeedPage));
+  if (auto problems = feeds_.problems(feed)) view.feeds.back().problems = std::move(*problems);
   view.form = form;
   view.form_error = std::string(form_error);
   Reply reply;
@@ -511,17 +512,19 @@ render::PartnerNotice check_notice(const FeedCheck& check, const std::string& na
                                    const char* verb_fr, const char* verb_en, bool english,
                                    bool awaiting) {
   render::PartnerNotice notice;
-  const std::string events = std::to_string(check.events);
+  const std::string count = std::to_string(check.events);
+  const std::string events =
+      english ? count + (check.events == 1 ? " event found." : " events found.")
+              : count + (check.events <= 1 ? " événement trouvé." : " événements trouvés.");
   if (check.ok) {
-    notice.text = english
-                      ? "“" + name + "” " + verb_en + ": " + events + " events found." +
-                            (awaiting ? " They will be public once the agenda's team has "
-                                        "approved the feed."
-                                      : "")
-                      : "« " + name + " » " + verb_fr + " : " + events + " événements trouvés." +
-                            (awaiting ? " Ils seront publiés quand l’équipe de l’agenda aura "
-                                        "validé le flux."
-                                      : "");
+    notice.text = english ? "“" + name + "” " + verb_en + ": " + events +
+                                (awaiting ? " They will be public once the agenda's team has "
+                                            "approved the feed."
+                                          : "")
+                          : "« " + name + " » " + verb_fr + " : " + events +
+                                (awaiting ? " Ils seront publiés quand l’équipe de l’agenda aura "
+                                            "validé le flux."
+                                          : "");
   } else {
     notice.error = true;
     notice.text = english ? "“" + name + "” could not be read: " + check.error

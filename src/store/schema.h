@@ -138,7 +138,7 @@ CREATE INDEX registered_feeds_by_partner ON registered_feeds (partner_id);
     // 5: feed health mail to partners: what each feed's partner was last told (told_failing until
     // the recovery mail went), the drops and UID changes not told yet (`pending`:
     // "<kind> <before> <kept> <after> <seen_at>;" each), and a log of every mail sent, for
-    // administrators.
+    // administrators. And the problems of each feed's last good read, by line, for its partner.
     R"sql(
 CREATE TABLE feed_alerts (
   feed_id TEXT PRIMARY KEY NOT NULL,
@@ -155,6 +155,15 @@ CREATE TABLE sent_mails (
   subject TEXT NOT NULL
 );
 CREATE INDEX sent_mails_by_feed ON sent_mails (feed_id, sent_at);
+CREATE TABLE feed_problems (
+  feed_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  severity TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  uid TEXT NOT NULL,
+  message TEXT NOT NULL,
+  PRIMARY KEY (feed_id, position)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -235,6 +235,7 @@ class SqliteRegistry final : public Registry {
       session_ << "DELETE FROM events WHERE feed_id = ?", bind(feed_id), now;
       session_ << "DELETE FROM feeds WHERE feed_id = ?", bind(feed_id), now;
       session_ << "DELETE FROM feed_alerts WHERE feed_id = ?", bind(feed_id), now;
+      session_ << "DELETE FROM feed_problems WHERE feed_id = ?", bind(feed_id), now;
       // A tombstone only has to outlast a refresh that was running (minutes): a day is plenty.
       std::int64_t expired = now_utc - 86400;
       session_ << "DELETE FROM registered_feeds WHERE deleted = 1 AND updated_at < ?",

@@ -599,6 +599,7 @@ class SqliteStore final : public Store {
         session_ << "DELETE FROM events WHERE feed_id = ?", use(id), now;
         session_ << "DELETE FROM feeds WHERE feed_id = ?", use(id), now;
         session_ << "DELETE FROM feed_alerts WHERE feed_id = ?", use(id), now;
+        session_ << "DELETE FROM feed_problems WHERE feed_id = ?", use(id), now;
         removed = true;
       }
       if (removed) bump_generation(session_);
@@ -691,6 +692,54 @@ class SqliteStore final : public Store {
             occurrence.start = decode_time_or_throw(starts[i], "start_time", row);
             occurrence.end = decode_time_or_throw(ends[i], "end_time", row);
             occurrence.from_override = from_overrides[i] != 0;
+          }
+          return result;
+        });
+  }
+
+  core::Status save_problems(const std::string& feed_id, const core::Problems& problems) override {
+    return guarded<core::Done>(
+        "saving the problems of feed '" + feed_id + "'", [&]() -> core::Status {
+          Transaction transaction(session_);
+          session_ << "DELETE FROM feed_problems WHERE feed_id = ?", bind(feed_id), now;
+          const std::size_t count = std::min(problems.size(), kMaxStoredProblems);
+          if (count > 0) {
+            std::vector<std::string> feed_ids(count, feed_id), severities, uids, messages;
+            std::vector<int> positions, lines;
+            for (std::size_t i = 0; i < count; ++i) {
+              positions.push_back(static_cast<int>(i));
+              severities.push_back(problems[i].severity == core::Severity::kError ? "error"
+                                                                                  : "warning");
+              lines.push_back(problems[i].line);
+              uids.push_back(problems[i].uid);
+              messages.push_back(problems[i].message);
+            }
+            session_
+                << "INSERT INTO feed_problems (feed_id, position, severity, line, uid, message) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
+                use(feed_ids), use(positions), use(severities), use(lines), use(uids),
+                use(messages), now;
+          }
+          transaction.commit();
+          return core::ok_status();
+        });
+  }
+
+  core::Result<core::Problems> problems(const std::string& feed_id) override {
+    return guarded<core::Problems>(
+        "reading the problems of feed " + feed_id, [&]() -> core::Result<core::Problems> {
+          std::vector<std::string> severities, uids, messages;
+          std::vector<int> lines;
+          session_ << "SELECT severity, line, uid, message FROM feed_problems WHERE feed_id = ? "
+                      "ORDER BY position",
+              bind(feed_id), into(severities), into(lines), into(uids), into(messages), now;
+          core::Problems result(severities.size());
+          for (std::size_t i = 0; i < result.size(); ++i) {
+            result[i].severity =
+                severities[i] == "warning" ? core::Severity::kWarning : core::Severity::kError;
+            result[i].line = lines[i];
+            result[i].uid = std::move(uids[i]);
+            result[i].message = std::move(messages[i]);
           }
           return result;
         });

@@ -2,6 +2,7 @@
 // The event store: one SQLite file (Poco::Data), schema migrated on open, each feed's events
 // replaced as one snapshot in one transaction. Thread-safe: calls are serialized internally.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "core/event.h"
 #include "core/feed.h"
 #include "core/merge_records.h"
+#include "core/problem.h"
 #include "core/result.h"
 
 namespace concerto::store {
@@ -44,6 +46,8 @@ struct MergeMemory {
   std::vector<core::MergeDecision> decisions;
 };
 
+inline constexpr std::size_t kMaxStoredProblems = 200;
+
 class Store {
  public:
   // `path` is a file name (created when missing) or ":memory:".
@@ -65,6 +69,12 @@ class Store {
   // Of the public feeds (as events()); status() reads any feed's.
   virtual core::Result<std::vector<core::FeedStatus>> statuses() = 0;
   virtual core::Result<std::optional<core::FeedStatus>> status(const std::string& feed_id) = 0;
+
+  // The problems of the feed's last stored snapshot (at most kMaxStoredProblems, in order),
+  // replaced as a whole; for its partner, who fixes them.
+  virtual core::Status save_problems(const std::string& feed_id,
+                                     const core::Problems& problems) = 0;
+  virtual core::Result<core::Problems> problems(const std::string& feed_id) = 0;
 
   // The first `limit` occurrences of one feed ending after `from_utc`, by start, public or not:
   // what its partner previews on /partners.

@@ -48,6 +48,12 @@ class FakeStore : public store::Store {
   core::Result<std::optional<core::FeedStatus>> status(const std::string&) override {
     return core::Error{"unused"};
   }
+  core::Status save_problems(const std::string&, const core::Problems&) override {
+    return core::Error{"unused"};
+  }
+  core::Result<core::Problems> problems(const std::string&) override {
+    return core::Error{"unused"};
+  }
   core::Result<std::vector<store::PreviewOccurrence>> feed_preview(const std::string&, std::int64_t,
                                                                    int) override {
     return core::Error{"unused"};

@@ -81,6 +81,12 @@ class FlakyStore final : public store::Store {
   core::Result<std::optional<core::FeedStatus>> status(const std::string& feed_id) override {
     return real_->status(feed_id);
   }
+  core::Status save_problems(const std::string& feed_id, const core::Problems& problems) override {
+    return real_->save_problems(feed_id, problems);
+  }
+  core::Result<core::Problems> problems(const std::string& feed_id) override {
+    return real_->problems(feed_id);
+  }
   core::Result<std::vector<store::PreviewOccurrence>> feed_preview(const std::string& feed_id,
                                                                    std::int64_t from_utc,
                                                                    int limit) override {

@@ -1054,6 +1054,14 @@ TEST_F(PartnerApiTest, TheTestFetchListsProblemsWithTheirLines) {
   }
   EXPECT_TRUE(found) << "no problem on line " << kBrokenLine << ": " << reply.body;
   EXPECT_THAT(events_json(), HasSubstr(kBrokenGood));
+  // They are kept with the read: the feed's status lists them later too.
+  const std::string id = reply.json()->getObject("feed")->getValue<std::string>("id");
+  const Reply status = as(kOwner, "GET", "/api/feeds/" + id + "/status");
+  ASSERT_EQ(status.status, 200) << status.body;
+  const auto stored = status.json()->getArray("problems");
+  ASSERT_EQ(stored->size(), problems->size()) << status.body;
+  EXPECT_EQ(stored->getObject(0)->getValue<std::string>("severity"), "error") << status.body;
+  EXPECT_THAT(status.body, HasSubstr("\"line\":" + std::to_string(kBrokenLine)));
 }
 
 TEST_F(PartnerApiTest, AFeedThatCannotBeReadIsStillRegisteredWithTheReason) {

@@ -1047,11 +1047,17 @@ TEST_F(PartnerPagesTest, ProblemsOfTheTestFetchAreShownByLine) {
   Client c = signed_in(owner_.token);
   const std::string id = register_via_form(c, broken().url(), "Agenda cassé");
   const testing::Response page = get(c, "/partners/feeds/" + id);
-  EXPECT_THAT(page.body, HasSubstr("« Agenda cassé » est inscrit : 1 événements trouvés."));
+  EXPECT_THAT(page.body, HasSubstr("« Agenda cassé » est inscrit : 1 événement trouvé."));
   EXPECT_THAT(page.body,
               ContainsRegex("<li>ligne " + std::to_string(kBrokenLine) + " : [^<]+</li>"));
   EXPECT_THAT(page.body, HasSubstr("lu, avec des problèmes"));
   EXPECT_THAT(page.body, HasSubstr(kBrokenGood));
+  // The notice is gone once shown; the problems stay on the feed's page, stored with its read.
+  const testing::Response again = get(c, "/partners/feeds/" + id);
+  EXPECT_THAT(again.body, Not(HasSubstr("est inscrit")));
+  EXPECT_THAT(again.body, HasSubstr("Problèmes de la dernière lecture"));
+  EXPECT_THAT(again.body,
+              HasSubstr("erreur</span> ligne " + std::to_string(kBrokenLine) + "\u00a0: "));
 }
 
 TEST_F(PartnerPagesTest, RefusedUrlsShowTheFormAgainFilledInAndRegisterNothing) {

@@ -641,6 +641,43 @@ TEST_F(SqliteStoreTest, RecordStatusLeavesEventsAndGenerationAlone) {
   EXPECT_EQ((*store->status("feed"))->error, "HTTP 500");
 }
 
+TEST_F(SqliteStoreTest, KeepsTheProblemsOfAFeedsLastReadInOrderAndBounded) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(
+      store->replace_snapshot("a", snapshot_of({simple_event("a", "1")}), status_of("a", 1)));
+  EXPECT_TRUE(store->problems("a")->empty());
+  core::Problems found;
+  found.push_back({core::Severity::kError, 14, "casse-2", "DTSTART: not a date"});
+  found.push_back({core::Severity::kWarning, 0, "", "X-WR-TIMEZONE ignored; it's \"odd\""});
+  ASSERT_TRUE(store->save_problems("a", found));
+  auto read = store->problems("a");
+  ASSERT_TRUE(read) << read.error();
+  ASSERT_EQ(read->size(), 2u);
+  EXPECT_EQ((*read)[0].severity, core::Severity::kError);
+  EXPECT_EQ((*read)[0].line, 14);
+  EXPECT_EQ((*read)[0].uid, "casse-2");
+  EXPECT_EQ((*read)[0].message, "DTSTART: not a date");
+  EXPECT_EQ((*read)[1].severity, core::Severity::kWarning);
+  EXPECT_EQ((*read)[1].message, found[1].message);
+  EXPECT_TRUE(store->problems("other")->empty());
+
+  // A later read replaces them as a whole, kept to the first kMaxStoredProblems.
+  core::Problems many(store::kMaxStoredProblems + 50,
+                      core::Problem{core::Severity::kWarning, 3, "", "again"});
+  many.front().line = 1;
+  ASSERT_TRUE(store->save_problems("a", many));
+  read = store->problems("a");
+  ASSERT_EQ(read->size(), store::kMaxStoredProblems);
+  EXPECT_EQ(read->front().line, 1);
+  ASSERT_TRUE(store->save_problems("a", {}));
+  EXPECT_TRUE(store->problems("a")->empty());
+
+  ASSERT_TRUE(store->save_problems("a", found));
+  ASSERT_TRUE(store->remove_feeds_except({}));
+  EXPECT_TRUE(store->problems("a")->empty()) << "a removed feed keeps its problems";
+}
+
 TEST_F(SqliteStoreTest, RemoveFeedsExceptDropsOnlyUnlistedFeeds) {
   auto store = open_store();
   ASSERT_TRUE(store);
