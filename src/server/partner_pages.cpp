@@ -55,6 +55,44 @@ struct PartnerPages::Reply {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+namespace {
+
+// 303 See Other: after a form, the page that shows what it did (post/redirect/get).
+PartnerPages::Reply redirect(std::string location) {
+  PartnerPages::Reply reply;
+  reply.status = 303;
+  reply.headers.emplace_back("Location", std::move(location));
+  return reply;
+}
+
+std::string feed_page_path(const core::RegisteredFeed& feed) {
+  return "/partners/feeds/" + render::percent_encode(feed.config.id);
+}
+
+// The feed form's values as the partner typed them (to show again), and as fields to check.
+render::FeedFormValues posted_form(const std::map<std::string, std::string>& form) {
+  const auto field = [&](const char* name) {
+    const auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+  };
+  render::FeedFormValues values{field("url"), field("name"), field("format"), field("category"),
+                                field("timezone")};
+  if (values.format.empty()) values.format = "auto";
+  return values;
+}
+
+FeedFields fields_of(const render::FeedFormValues& values) {
+  FeedFields fields;
+  fields.url = values.url;
+  fields.name = values.name;
+  fields.format = values.format;
+  fields.category = values.category;
+  fields.timezone = values.timezone;
+  return fields;
+}
+
+}  // namespace
+
 struct PartnerPages::Context {
   Context(HTTPServerRequest& request_ref, const render::WebPages& pages_ref)
       : request(request_ref), pages(pages_ref) {}
@@ -70,6 +108,12 @@ struct PartnerPages::Context {
   std::vector<std::string> set_cookies;
 
   const char* say(const char* fr, const char* en) const { return english ? en : fr; }
+  const char* registry_busy() const {
+    return say(
+        "Le registre des partenaires est illisible pour l’instant ; réessayez dans un "
+        "moment.",
+        "The partner registry cannot be read just now; try again in a moment.");
+  }
   std::string field(const std::string& name) const {
     const auto it = form.find(name);
     return it == form.end() ? std::string() : it->second;
@@ -146,10 +190,7 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
   }
   if (!context.query.empty() && reading) {
     // A query string: the pages take none (a sign-in token in a URL would end up in logs).
-    Reply reply;
-    reply.status = 303;
-    reply.headers.emplace_back("Location", std::string(path));
-    return reply;
+    return redirect(std::string(path));
   }
 
   if (!reading) {
@@ -187,10 +228,7 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
 
   if (path == "/partners/signin") {
     if (reading) {
-      Reply reply;
-      reply.status = 303;
-      reply.headers.emplace_back("Location", "/partners");
-      return reply;
+      return redirect("/partners");
     }
     return signin(context);
   }
@@ -201,21 +239,14 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
                                      "Your session has expired: please sign in again."));
     }
     if (path == "/partners") return signin_page(context, 200, "");
-    Reply reply;
-    reply.status = 303;
-    reply.headers.emplace_back("Location", "/partners");
-    return reply;
+    return redirect("/partners");
   }
   // The account as it is now: a partner disabled since signing in is signed out.
   if (FeedOutcome current =
           feeds_.authenticate_hash(context.session->token_hash, context.session->partner);
       !current.ok() && current.status != 401) {
     // The registry could not be read (busy): the session stays, the page says so.
-    return error_page(context, current.status,
-                      context.say("Le registre des partenaires est illisible pour l’instant ; "
-                                  "réessayez dans un moment.",
-                                  "The partner registry cannot be read just now; try again in a "
-                                  "moment."));
+    return error_page(context, current.status, context.registry_busy());
   } else if (!current.ok()) {
     sessions_.close(context.session_id);
     context.session.reset();
@@ -253,17 +284,11 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
     if (reading) return dashboard(context, 200, {}, "");
     sessions_.close(context.session_id);
     context.set_cookies.push_back(context.cookie(kSessionCookie, "", 0));
-    Reply reply;
-    reply.status = 303;
-    reply.headers.emplace_back("Location", "/partners");
-    return reply;
+    return redirect("/partners");
   }
   if (path == "/partners/feeds") {
     if (reading) {
-      Reply reply;
-      reply.status = 303;
-      reply.headers.emplace_back("Location", "/partners");
-      return reply;
+      return redirect("/partners");
     }
     return register_feed(context);
   }
@@ -280,11 +305,7 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
   }
   FeedOutcome found = feeds_.find(context.session->partner, rest);
   if (found.status >= 500) {
-    return error_page(context, found.status,
-                      context.say("Le registre des partenaires est illisible pour l’instant ; "
-                                  "réessayez dans un moment.",
-                                  "The partner registry cannot be read just now; try again in a "
-                                  "moment."));
+    return error_page(context, found.status, context.registry_busy());
   }
   if (!found.ok() ||
       (!action.empty() && action != "refresh" && action != "delete" && action != "approve")) {
@@ -305,11 +326,7 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
   }
   if (action == "delete") return reading ? delete_page(context, feed) : delete_feed(context, feed);
   if (reading) {
-    Reply reply;
-    reply.status = 303;
-    reply.headers.emplace_back("Location",
-                               "/partners/feeds/" + render::percent_encode(feed.config.id));
-    return reply;
+    return redirect(feed_page_path(feed));
   }
   if (action == "refresh") return refresh_feed(context, feed);
   return approve_feed(context, feed);
@@ -371,10 +388,7 @@ PartnerPages::Reply PartnerPages::signin(Context& context) {
   // A new session id at each sign-in (no fixation), and the sign-in token goes.
   context.set_cookies.push_back(context.cookie(kSessionCookie, id, -1));
   context.set_cookies.push_back(context.cookie(kSigninCookie, "", 0));
-  Reply reply;
-  reply.status = 303;
-  reply.headers.emplace_back("Location", "/partners");
-  return reply;
+  return redirect("/partners");
 }
 
 render::PartnerFeedView PartnerPages::feed_view(const core::RegisteredFeed& feed, int preview) {
@@ -550,15 +564,8 @@ render::PartnerNotice check_notice(const FeedCheck& check, const std::string& na
 }  // namespace
 
 PartnerPages::Reply PartnerPages::register_feed(Context& context) {
-  FeedFields fields;
-  render::FeedFormValues form{context.field("url"), context.field("name"), context.field("format"),
-                              context.field("category"), context.field("timezone")};
-  if (form.format.empty()) form.format = "auto";
-  fields.url = form.url;
-  fields.name = form.name;
-  fields.format = form.format;
-  fields.category = form.category;
-  fields.timezone = form.timezone;
+  const render::FeedFormValues form = posted_form(context.form);
+  FeedFields fields = fields_of(form);
   if (context.session->partner.admin && context.session->partner.id == kConfigAdminId) {
     return dashboard(context, 400, form,
                      context.say("Avec le jeton d’administration, inscrivez un flux pour un "
@@ -573,23 +580,12 @@ PartnerPages::Reply PartnerPages::register_feed(Context& context) {
   sessions_.add_notice(context.session_id,
                        check_notice(*created.check, feed.config.name, "est inscrit", "registered",
                                     context.english, !feed.approved));
-  Reply reply;
-  reply.status = 303;
-  reply.headers.emplace_back("Location",
-                             "/partners/feeds/" + render::percent_encode(feed.config.id));
-  return reply;
+  return redirect(feed_page_path(feed));
 }
 
 PartnerPages::Reply PartnerPages::change_feed(Context& context, const core::RegisteredFeed& feed) {
-  render::FeedFormValues form{context.field("url"), context.field("name"), context.field("format"),
-                              context.field("category"), context.field("timezone")};
-  if (form.format.empty()) form.format = "auto";
-  FeedFields fields;
-  fields.url = form.url;
-  fields.name = form.name;
-  fields.format = form.format;
-  fields.category = form.category;
-  fields.timezone = form.timezone;
+  const render::FeedFormValues form = posted_form(context.form);
+  FeedFields fields = fields_of(form);
   FeedOutcome changed = feeds_.update(context.session->partner, feed, std::move(fields));
   if (!changed.ok())
     return feed_page(context, feed, changed.status, form, refusal_text(context, changed));
@@ -604,11 +600,7 @@ PartnerPages::Reply PartnerPages::change_feed(Context& context, const core::Regi
                                   : "« " + saved.config.name + " » est enregistré.";
     sessions_.add_notice(context.session_id, std::move(notice));
   }
-  Reply reply;
-  reply.status = 303;
-  reply.headers.emplace_back("Location",
-                             "/partners/feeds/" + render::percent_encode(saved.config.id));
-  return reply;
+  return redirect(feed_page_path(saved));
 }
 
 PartnerPages::Reply PartnerPages::refresh_feed(Context& context, const core::RegisteredFeed& feed) {
@@ -624,11 +616,8 @@ PartnerPages::Reply PartnerPages::refresh_feed(Context& context, const core::Reg
     sessions_.add_notice(context.session_id, std::move(notice));
   }
   // Back where the button was: the dashboard or the feed's page (nothing else: no open redirect).
-  const std::string feed_path = "/partners/feeds/" + render::percent_encode(feed.config.id);
-  Reply reply;
-  reply.status = 303;
-  reply.headers.emplace_back("Location", context.field("back") == "feed" ? feed_path : "/partners");
-  return reply;
+  const std::string feed_path = feed_page_path(feed);
+  return redirect(context.field("back") == "feed" ? feed_path : "/partners");
 }
 
 PartnerPages::Reply PartnerPages::delete_feed(Context& context, const core::RegisteredFeed& feed) {
@@ -645,10 +634,7 @@ PartnerPages::Reply PartnerPages::delete_feed(Context& context, const core::Regi
     notice.text = refusal_text(context, removed);
   }
   sessions_.add_notice(context.session_id, std::move(notice));
-  Reply reply;
-  reply.status = 303;
-  reply.headers.emplace_back("Location", "/partners");
-  return reply;
+  return redirect("/partners");
 }
 
 PartnerPages::Reply PartnerPages::approve_feed(Context& context, const core::RegisteredFeed& feed) {
@@ -659,11 +645,7 @@ PartnerPages::Reply PartnerPages::approve_feed(Context& context, const core::Reg
                     ? "“" + feed.config.name + "” is approved: its events are public."
                     : "« " + feed.config.name + " » est validé : ses événements sont publics.";
   sessions_.add_notice(context.session_id, std::move(notice));
-  Reply reply;
-  reply.status = 303;
-  reply.headers.emplace_back("Location",
-                             "/partners/feeds/" + render::percent_encode(feed.config.id));
-  return reply;
+  return redirect(feed_page_path(feed));
 }
 
 PartnerPages::Reply PartnerPages::error_page(Context& context, int status,

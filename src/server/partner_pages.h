@@ -53,8 +53,9 @@ class PartnerPages {
 
   PartnerSessions& sessions() { return sessions_; }
 
+  struct Reply;  // a page or a redirect, before the headers every answer gets
+
  private:
-  struct Reply;
   struct Context;
   Reply answer(Context& context, std::string_view path);
   Reply signin_page(Context& context, int status, std::string_view error);

@@ -47,6 +47,7 @@
 #include "store/store.h"
 #include "support/feed_server.h"
 #include "support/http_get.h"
+#include "support/partner_feeds.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -64,45 +65,13 @@ constexpr const char* kConfigAdminToken = "config-admin-token-7c1d5e0f9a2b4c6d";
 constexpr const char* kJson = "application/json";
 constexpr const char* kLocalFeedUrl = "https://mairie.example/agenda.ics";
 
-// "20270310" for `days` days from now (UTC).
-std::string ics_day(int days) {
-  const std::time_t when = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
-  std::tm parts{};
-  gmtime_r(&when, &parts);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y%m%d", &parts);
-  return text;
-}
-
-constexpr const char* kGoodFirst = "Atelier budget participatif";
-constexpr const char* kGoodSecond = "Conseil de quartier Fives";
-constexpr const char* kBrokenGood = "Reunion publique Wazemmes";
-
-// Two upcoming events.
-std::string good_calendar() {
-  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Partner//FR\r\n"
-         "BEGIN:VEVENT\r\nUID:atelier-1@decider.example\r\nDTSTAMP:20261101T000000Z\r\n"
-         "DTSTART;TZID=Europe/Paris:" +
-         ics_day(10) + "T180000\r\nDURATION:PT2H\r\nSUMMARY:" + kGoodFirst +
-         "\r\nEND:VEVENT\r\n"
-         "BEGIN:VEVENT\r\nUID:conseil-2@decider.example\r\nDTSTAMP:20261101T000000Z\r\n"
-         "DTSTART;TZID=Europe/Paris:" +
-         ics_day(11) + "T183000\r\nDURATION:PT2H\r\nSUMMARY:" + kGoodSecond +
-         "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-}
-
-// One good event, and one whose DTSTART (line kBrokenLine) is no date.
-constexpr int kBrokenLine = 14;
-std::string broken_calendar() {
-  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Partner//FR\r\n"             // 1-3
-         "BEGIN:VEVENT\r\nUID:reunion-1@broken.example\r\nDTSTAMP:20261101T000000Z\r\n"  // 4-6
-         "DTSTART;TZID=Europe/Paris:" +
-         ics_day(12) + "T180000\r\nDURATION:PT2H\r\nSUMMARY:" + kBrokenGood +          // 7-9
-         "\r\nEND:VEVENT\r\n"                                                          // 10
-         "BEGIN:VEVENT\r\nUID:casse-2@broken.example\r\nDTSTAMP:20261101T000000Z\r\n"  // 11-13
-         "DTSTART:20271345T093000Z\r\nSUMMARY:Evenement casse\r\nEND:VEVENT\r\n"       // 14-16
-         "END:VCALENDAR\r\n";
-}
+using testing::broken_calendar;
+using testing::good_calendar;
+using testing::ics_day;
+using testing::kBrokenGood;
+using testing::kBrokenLine;
+using testing::kGoodFirst;
+using testing::kGoodSecond;
 
 std::string json_text(std::string_view text) { return render::json_string(text); }
 

@@ -30,6 +30,7 @@
 #include "store/store.h"
 #include "support/feed_server.h"
 #include "support/http_get.h"
+#include "support/partner_feeds.h"
 #include "support/temp_dir.h"
 
 namespace concerto {
@@ -47,60 +48,26 @@ constexpr const char* kForm = "application/x-www-form-urlencoded";
 constexpr const char* kEvil = "https://evil.example";
 constexpr const char* kInternalUrl = "http://169.254.169.254/latest/meta-data";
 
-// "20270310" for `days` days from now (UTC).
-std::string ics_day(int days) {
-  const std::time_t when = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
-  std::tm parts{};
-  gmtime_r(&when, &parts);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y%m%d", &parts);
-  return text;
-}
-
-constexpr const char* kGoodFirst = "Atelier budget participatif";
-constexpr const char* kGoodSecond = "Conseil de quartier Fives";
-constexpr int kGoodEvents = 2;
-constexpr const char* kBrokenGood = "Reunion publique Wazemmes";
+using testing::broken_calendar;
+using testing::good_calendar;
+using testing::ics_day;
+using testing::kBrokenGood;
+using testing::kBrokenLine;
+using testing::kGoodEvents;
+using testing::kGoodFirst;
+using testing::kGoodSecond;
 constexpr const char* kOtherTitle = "Balade a velo Lille-Sud";
-
-std::string event(const std::string& uid, int day, const std::string& summary) {
-  return "BEGIN:VEVENT\r\nUID:" + uid +
-         "\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;TZID=Europe/Paris:" + ics_day(day) +
-         "T180000\r\nDURATION:PT2H\r\nSUMMARY:" + summary + "\r\nEND:VEVENT\r\n";
-}
-std::string calendar(const std::string& events) {
-  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Partner//FR\r\n" + events +
-         "END:VCALENDAR\r\n";
-}
-
-// Two upcoming events.
-std::string good_calendar() {
-  return calendar(event("atelier-1@decider.example", 10, kGoodFirst) +
-                  event("conseil-2@decider.example", 11, kGoodSecond));
-}
-
-// One good event, and one whose DTSTART (line kBrokenLine) is no date.
-constexpr int kBrokenLine = 14;
-std::string broken_calendar() {
-  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Partner//FR\r\n"             // 1-3
-         "BEGIN:VEVENT\r\nUID:reunion-1@broken.example\r\nDTSTAMP:20261101T000000Z\r\n"  // 4-6
-         "DTSTART;TZID=Europe/Paris:" +
-         ics_day(12) + "T180000\r\nDURATION:PT2H\r\nSUMMARY:" + kBrokenGood +          // 7-9
-         "\r\nEND:VEVENT\r\n"                                                          // 10
-         "BEGIN:VEVENT\r\nUID:casse-2@broken.example\r\nDTSTAMP:20261101T000000Z\r\n"  // 11-13
-         "DTSTART:20271345T093000Z\r\nSUMMARY:Evenement casse\r\nEND:VEVENT\r\n"       // 14-16
-         "END:VCALENDAR\r\n";
-}
 
 // Titles and a place a page must show as text.
 constexpr const char* kHostileName = "<script>alert(1)</script>";
 std::string hostile_calendar() {
-  return calendar(event("hostile-1@evil.example", 10, "<script>alert(2)</script>") +
-                  "BEGIN:VEVENT\r\nUID:hostile-2@evil.example\r\nDTSTAMP:20261101T000000Z\r\n"
-                  "DTSTART;TZID=Europe/Paris:" +
-                  ics_day(11) +
-                  "T180000\r\nDURATION:PT2H\r\nSUMMARY:\"><img src=x onerror=alert(3)>\r\n"
-                  "LOCATION:<iframe src=//evil.example></iframe>\r\nEND:VEVENT\r\n");
+  return testing::ics_calendar(
+      testing::ics_event("hostile-1@evil.example", 10, "<script>alert(2)</script>") +
+      "BEGIN:VEVENT\r\nUID:hostile-2@evil.example\r\nDTSTAMP:20261101T000000Z\r\n"
+      "DTSTART;TZID=Europe/Paris:" +
+      ics_day(11) +
+      "T180000\r\nDURATION:PT2H\r\nSUMMARY:\"><img src=x onerror=alert(3)>\r\n"
+      "LOCATION:<iframe src=//evil.example></iframe>\r\nEND:VEVENT\r\n");
 }
 
 // application/x-www-form-urlencoded, every byte but the unreserved ones escaped.
