@@ -49,6 +49,10 @@ std::string percent_encode(std::string_view text) {
   return out;
 }
 
+std::string partner_feed_path(std::string_view feed_id) {
+  return "/partners/feeds/" + percent_encode(feed_id);
+}
+
 std::string event_path(std::string_view uid, std::string_view at) {
   std::string path = "/events/" + percent_encode(uid);
   if (!at.empty()) path += "?at=" + percent_encode(at);

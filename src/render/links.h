@@ -14,6 +14,8 @@ namespace concerto::render {
 std::string percent_encode(std::string_view text);
 // "/events/<uid>", and "?at=<recurrence key>" for one occurrence of a series.
 std::string event_path(std::string_view uid, std::string_view at = {});
+// "/partners/feeds/<id>": a registered feed's page in the partner space.
+std::string partner_feed_path(std::string_view feed_id);
 // "https://host/calendar.ics" -> "webcal://host/calendar.ics" (http too).
 std::string webcal_url(std::string_view url);
 // Google Calendar's "add by URL" for a subscription.

@@ -134,7 +134,7 @@ std::string plural(Language language, int count, const char* fr_one, const char*
 }
 
 std::string feed_path(const core::RegisteredFeed& feed) {
-  return "/partners/feeds/" + percent_encode(feed.config.id);
+  return partner_feed_path(feed.config.id);
 }
 
 TemplateData preview_data(const PartnerPageView& view, Language language,

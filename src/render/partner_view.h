@@ -45,7 +45,6 @@ struct PartnerPageView {
   FeedFormValues form;                   // the registration form (the feed page: the change form)
   std::string form_error;                // why the form was refused ("" when it was not)
   const core::TimeZone* zone = nullptr;  // of the site; null: UTC
-  std::int64_t now_utc = 0;
 };
 
 }  // namespace concerto::render

@@ -311,10 +311,7 @@ void AdminApi::handle(HTTPServerRequest& request, HTTPServerResponse& response,
   try {
     reply = answer(request, path, query);
   } catch (const std::exception& error) {
-    // Poco::Exception::what() is only the class name.
-    const auto* poco = dynamic_cast<const Poco::Exception*>(&error);
-    log_line("concerto serve: " + request.getMethod() + " " + request.getURI() + ": " +
-             (poco != nullptr ? poco->displayText() : std::string(error.what())));
+    log_exception(request, error);
     reply = error_reply(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal server error");
   }
   send_json_reply(request, response, reply);

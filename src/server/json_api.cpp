@@ -82,6 +82,12 @@ bool has_body(const HTTPServerRequest& request) {
 
 }  // namespace
 
+void log_exception(const HTTPServerRequest& request, const std::exception& error) {
+  const auto* poco = dynamic_cast<const Poco::Exception*>(&error);
+  log_line("concerto serve: " + request.getMethod() + " " + request.getURI() + ": " +
+           (poco != nullptr ? poco->displayText() : std::string(error.what())));
+}
+
 // Reads and drops what is left of the request body, at most kMaxDiscarded bytes: a client whose
 // body is left unread would see its connection reset, not the answer. False when the connection
 // must close instead (too much left, or the body could not be read).

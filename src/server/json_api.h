@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPResponse.h>
 
 #include <cstddef>
+#include <exception>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -32,6 +33,9 @@ struct JsonReply {
 JsonReply error_reply(Poco::Net::HTTPResponse::HTTPStatus status, std::string_view message);
 // One line on stderr (one fputs: lines of different threads do not interleave).
 void log_line(const std::string& line);
+// "concerto serve: POST /api/feeds: <what went wrong>" for an exception a handler caught
+// (Poco's displayText, since Poco::Exception::what() is only the class name).
+void log_exception(const Poco::Net::HTTPServerRequest& request, const std::exception& error);
 
 // The token of "Authorization: Bearer <token>" (scheme in any case); nullopt when the header is
 // missing or of another scheme.

@@ -135,9 +135,7 @@ void PartnerApi::handle(HTTPServerRequest& request, HTTPServerResponse& response
   try {
     reply = answer(request, path, query);
   } catch (const std::exception& error) {
-    const auto* poco = dynamic_cast<const Poco::Exception*>(&error);
-    log_line("concerto serve: " + request.getMethod() + " " + request.getURI() + ": " +
-             (poco != nullptr ? poco->displayText() : std::string(error.what())));
+    log_exception(request, error);
     reply = error_reply(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal server error");
   }
   send_json_reply(request, response, reply);

@@ -65,10 +65,6 @@ PartnerPages::Reply redirect(std::string location) {
   return reply;
 }
 
-std::string feed_page_path(const core::RegisteredFeed& feed) {
-  return "/partners/feeds/" + render::percent_encode(feed.config.id);
-}
-
 // The feed form's values as the partner typed them (to show again), and as fields to check.
 render::FeedFormValues posted_form(const std::map<std::string, std::string>& form) {
   const auto field = [&](const char* name) {
@@ -152,9 +148,7 @@ void PartnerPages::handle(HTTPServerRequest& request, HTTPServerResponse& respon
   try {
     reply = answer(context, path);
   } catch (const std::exception& error) {
-    const auto* poco = dynamic_cast<const Poco::Exception*>(&error);
-    log_line("concerto serve: " + request.getMethod() + " " + request.getURI() + ": " +
-             (poco != nullptr ? poco->displayText() : std::string(error.what())));
+    log_exception(request, error);
     reply = error_page(context, 500,
                        context.say("Une erreur est survenue de notre côté ; réessayez dans un "
                                    "moment.",
@@ -326,7 +320,7 @@ PartnerPages::Reply PartnerPages::answer(Context& context, std::string_view path
   }
   if (action == "delete") return reading ? delete_page(context, feed) : delete_feed(context, feed);
   if (reading) {
-    return redirect(feed_page_path(feed));
+    return redirect(render::partner_feed_path(feed.config.id));
   }
   if (action == "refresh") return refresh_feed(context, feed);
   return approve_feed(context, feed);
@@ -411,7 +405,6 @@ render::PartnerPageView PartnerPages::page_view(Context& context) {
     view.notices = sessions_.take_notices(context.session_id);
   }
   view.zone = &zone_;
-  view.now_utc = context.now;
   return view;
 }
 
@@ -580,7 +573,7 @@ PartnerPages::Reply PartnerPages::register_feed(Context& context) {
   sessions_.add_notice(context.session_id,
                        check_notice(*created.check, feed.config.name, "est inscrit", "registered",
                                     context.english, !feed.approved));
-  return redirect(feed_page_path(feed));
+  return redirect(render::partner_feed_path(feed.config.id));
 }
 
 PartnerPages::Reply PartnerPages::change_feed(Context& context, const core::RegisteredFeed& feed) {
@@ -600,7 +593,7 @@ PartnerPages::Reply PartnerPages::change_feed(Context& context, const core::Regi
                                   : "« " + saved.config.name + " » est enregistré.";
     sessions_.add_notice(context.session_id, std::move(notice));
   }
-  return redirect(feed_page_path(saved));
+  return redirect(render::partner_feed_path(saved.config.id));
 }
 
 PartnerPages::Reply PartnerPages::refresh_feed(Context& context, const core::RegisteredFeed& feed) {
@@ -616,7 +609,7 @@ PartnerPages::Reply PartnerPages::refresh_feed(Context& context, const core::Reg
     sessions_.add_notice(context.session_id, std::move(notice));
   }
   // Back where the button was: the dashboard or the feed's page (nothing else: no open redirect).
-  const std::string feed_path = feed_page_path(feed);
+  const std::string feed_path = render::partner_feed_path(feed.config.id);
   return redirect(context.field("back") == "feed" ? feed_path : "/partners");
 }
 
@@ -645,7 +638,7 @@ PartnerPages::Reply PartnerPages::approve_feed(Context& context, const core::Reg
                     ? "“" + feed.config.name + "” is approved: its events are public."
                     : "« " + feed.config.name + " » est validé : ses événements sont publics.";
   sessions_.add_notice(context.session_id, std::move(notice));
-  return redirect(feed_page_path(feed));
+  return redirect(render::partner_feed_path(feed.config.id));
 }
 
 PartnerPages::Reply PartnerPages::error_page(Context& context, int status,

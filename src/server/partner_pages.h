@@ -51,8 +51,6 @@ class PartnerPages {
   void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
               std::string_view path, std::string_view query, const render::WebPages& pages);
 
-  PartnerSessions& sessions() { return sessions_; }
-
   struct Reply;  // a page or a redirect, before the headers every answer gets
 
  private:
